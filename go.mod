@@ -1,0 +1,3 @@
+module github.com/myriadchain/myriad
+
+go 1.26.8
