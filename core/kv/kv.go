@@ -78,49 +78,55 @@ type Op struct {
 // Batch is an ordered list of writes applied atomically. Later operations
 // win over earlier ones on the same key.
 type Batch struct {
-	Ops  []Op
-	size int
+	Ops []Op
 }
 
 // Put sets key to value. The batch keeps its own copies.
 func (b *Batch) Put(key, value []byte) {
 	b.Ops = append(b.Ops, Op{Kind: OpPut, Key: bytes.Clone(key), Value: bytes.Clone(value)})
-	b.size += len(key) + len(value)
 }
 
 // Delete removes key.
 func (b *Batch) Delete(key []byte) {
 	b.Ops = append(b.Ops, Op{Kind: OpDelete, Key: bytes.Clone(key)})
-	b.size += len(key)
 }
 
 // DeletePrefix removes every key that starts with prefix.
 func (b *Batch) DeletePrefix(prefix []byte) {
 	b.Ops = append(b.Ops, Op{Kind: OpDeletePrefix, Key: bytes.Clone(prefix)})
-	b.size += len(prefix)
 }
 
 // Append adds every operation of o to b.
 func (b *Batch) Append(o *Batch) {
 	b.Ops = append(b.Ops, o.Ops...)
-	b.size += o.size
 }
 
 // Len returns the number of operations.
 func (b *Batch) Len() int { return len(b.Ops) }
 
-// Size returns the bytes of keys and values in b.
-func (b *Batch) Size() int { return b.size }
+// Size returns the bytes of keys and values in b. It is counted from Ops,
+// so it holds for batches whose Ops were filled in directly too.
+func (b *Batch) Size() int {
+	n := 0
+	for _, op := range b.Ops {
+		n += len(op.Key) + len(op.Value)
+	}
+	return n
+}
 
-// Check returns an error wrapping ErrTooLarge if b breaks a limit.
+// Check returns an error wrapping ErrTooLarge if b breaks a limit, or an
+// error if an operation has an unknown kind.
 func (b *Batch) Check() error {
 	if len(b.Ops) > MaxBatchOps {
 		return fmt.Errorf("%w: %d operations > %d", ErrTooLarge, len(b.Ops), MaxBatchOps)
 	}
-	if b.size > MaxBatchSize {
-		return fmt.Errorf("%w: batch of %d bytes > %d", ErrTooLarge, b.size, MaxBatchSize)
+	if size := b.Size(); size > MaxBatchSize {
+		return fmt.Errorf("%w: batch of %d bytes > %d", ErrTooLarge, size, MaxBatchSize)
 	}
 	for _, op := range b.Ops {
+		if op.Kind > OpDeletePrefix {
+			return fmt.Errorf("kv: unknown operation kind %d", op.Kind)
+		}
 		if err := CheckKey(op.Key); err != nil {
 			return err
 		}
