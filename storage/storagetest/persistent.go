@@ -1,0 +1,77 @@
+package storagetest
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/myriadchain/myriad/core/kv"
+)
+
+// DirOpener opens the store kept in dir, creating it if dir is empty.
+type DirOpener = func(t *testing.T, dir string) kv.Store
+
+// RunPersistent checks that what a store held when closed is what it holds
+// when reopened from the same directory, over several close and reopen
+// rounds, and that a reopened store takes new writes.
+func RunPersistent(t *testing.T, open DirOpener) {
+	t.Run("Reopen", func(t *testing.T) { testReopen(t, open) })
+	t.Run("ReopenLarge", func(t *testing.T) { testReopenLarge(t, open) })
+}
+
+func testReopen(t *testing.T, open DirOpener) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(Seed(t), 0))
+	model := kv.NewMemory()
+	for round := range 3 {
+		s := open(t, dir)
+		if got, want := dump(t, s, ""), dump(t, model, ""); !equalPairs(got, want) {
+			t.Fatalf("round %d: reopened store holds\n\t%v\nwant\n\t%v", round, got, want)
+		}
+		for range 20 {
+			batch := RandomBatch(rng)
+			apply(t, model, batch)
+			apply(t, s, batch)
+		}
+		var batch kv.Batch
+		batch.Put(b("round"), []byte{byte(round)})
+		batch.Put(b("empty"), nil)
+		apply(t, model, &batch)
+		apply(t, s, &batch)
+		if err := s.Close(); err != nil {
+			t.Fatalf("round %d: Close() = %v", round, err)
+		}
+	}
+	s := open(t, dir)
+	defer closeQuietly(t, s)
+	wantDump(t, s, "", dump(t, model, ""))
+	vals, err := s.MultiGet(t.Context(), [][]byte{b("empty"), b("never")})
+	if err != nil || vals[0] == nil || len(vals[0]) != 0 || vals[1] != nil {
+		t.Errorf("MultiGet(empty, never) after reopen = %q, %v, want [\"\" nil]", vals, err)
+	}
+}
+
+func testReopenLarge(t *testing.T, open DirOpener) {
+	dir := t.TempDir()
+	s := open(t, dir)
+	big := bytes.Repeat(b("0123456789abcdef"), kv.MaxValueSize/16)
+	var batch kv.Batch
+	batch.Put(b("big"), big)
+	for i := range 1000 {
+		batch.Put([]byte{'k', byte(i >> 8), byte(i)}, bytes.Repeat([]byte{byte(i)}, 100))
+	}
+	apply(t, s, &batch)
+	var del kv.Batch
+	del.DeletePrefix([]byte{'k', 1})
+	apply(t, s, &del)
+	want := dump(t, s, "")
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	s = open(t, dir)
+	defer closeQuietly(t, s)
+	wantDump(t, s, "", want)
+	if len(want) != 1+1000-256 {
+		t.Errorf("store held %d keys before reopen, want %d", len(want), 1+1000-256)
+	}
+}
