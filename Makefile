@@ -1,0 +1,83 @@
+# Myriad's developer commands. CI runs `make test` (through .ci/run).
+#
+#   make run     run the demo (go run ./cmd/myriad demo)
+#   make test    install what is needed, then every check: what CI runs
+#   make check   gofmt, go vet, go mod tidy, go test -race, the core's tests
+#                under js/wasm in Node, and a short fuzz of every fuzz target
+#   make fuzz    fuzz every target for longer (FUZZTIME=60s; FUZZ=regexp picks targets)
+#   make bench   go benchmarks (BENCH=regexp, PKGS=packages)
+#
+# Adding a step: write a target and add it to the prerequisites of `check`
+# (fast, Go-only checks) or `test` (steps that install or start things, such
+# as the browser end-to-end tests), e.g. `test: setup check e2e`, and put what
+# it installs in its own setup target that `setup` depends on. Targets run one
+# at a time, in the order listed: the machines have two cores and each step
+# builds with all of them.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.NOTPARALLEL:
+.DEFAULT_GOAL := check
+
+GO ?= go
+GOROOT := $(shell $(GO) env GOROOT)
+# PKGS are the packages vet, test and bench cover.
+PKGS ?= ./...
+# WASM_PKGS are tested under GOOS=js GOARCH=wasm in Node: the protocol core,
+# and later the browser-side packages (wallet, storage-idb, node-client).
+WASM_PKGS ?= ./core/...
+# RUN_ARGS are the arguments of `make run`.
+RUN_ARGS ?= demo
+BENCH ?= .
+FUZZ ?= .
+
+# gotest-summary prints go test's output and then one line of totals.
+gotest-summary = awk '{ print } \
+	/^ok /               { ok++ } \
+	/^\?/                { none++ } \
+	/^FAIL[ \t]+[^ \t]/  { failed++ } \
+	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
+
+.PHONY: run test setup check fmt vet tidy race wasm fuzz-smoke fuzz bench
+
+run:
+	$(GO) run ./cmd/myriad $(RUN_ARGS)
+
+test: setup check
+
+setup:
+	scripts/setup.sh
+
+check: fmt vet tidy race wasm fuzz-smoke
+
+# fmt lists the files gofmt would change (skipping what go ignores).
+fmt:
+	@files=$$(find . \( -name testdata -o -name node_modules -o -name '.?*' -o -name '_*' \) -prune \
+		-o -name '*.go' -type f -print | xargs -r gofmt -l); \
+	if [[ -n $$files ]]; then echo "gofmt: these files need gofmt -w:"; echo "$$files"; exit 1; fi
+	@echo "gofmt: ok"
+
+vet:
+	$(GO) vet $(PKGS)
+
+tidy:
+	$(GO) mod tidy -diff
+
+race:
+	@echo "$(GO) test -race $(PKGS)"
+	@$(GO) test -race $(PKGS) 2>&1 | $(call gotest-summary,-race)
+
+wasm:
+	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
+	@echo "GOOS=js GOARCH=wasm $(GO) test -exec=$(GOROOT)/lib/wasm/go_js_wasm_exec $(WASM_PKGS)"
+	@GOOS=js GOARCH=wasm $(GO) test -exec=$(GOROOT)/lib/wasm/go_js_wasm_exec $(WASM_PKGS) 2>&1 \
+		| $(call gotest-summary,js/wasm)
+
+fuzz-smoke:
+	FUZZTIME=$(or $(FUZZTIME),3s) scripts/fuzz-smoke.sh '$(FUZZ)'
+
+fuzz:
+	FUZZTIME=$(or $(FUZZTIME),60s) scripts/fuzz-smoke.sh '$(FUZZ)'
+
+bench:
+	$(GO) test -run='^$$' -bench='$(BENCH)' -benchmem $(PKGS)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# setup.sh installs what `make check` needs beyond Go itself and prints the
+# versions in use. It is idempotent and quick when everything is present.
+#
+#   - Go modules: downloaded now, so a network failure shows here, not in
+#     the middle of a test run.
+#   - Node >= 18: runs the core's tests under GOOS=js GOARCH=wasm
+#     ($(go env GOROOT)/lib/wasm/go_js_wasm_exec). Installed with apt-get
+#     when missing and we are root; otherwise we stop and say so.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+go version
+go mod download
+
+if ! command -v node >/dev/null; then
+	if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+		echo "setup: installing Node.js with apt-get"
+		apt-get update -q </dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs </dev/null
+	else
+		echo "setup: node not found: install Node.js 18 or later (the js/wasm tests run in it)" >&2
+		exit 1
+	fi
+fi
+major=$(node -p 'process.versions.node.split(".")[0]')
+if ((major < 18)); then
+	echo "setup: node $(node --version) is too old: the js/wasm tests need Node.js 18 or later" >&2
+	exit 1
+fi
+echo "node $(node --version)"
+
+exec_js="$(go env GOROOT)/lib/wasm/go_js_wasm_exec"
+if [[ ! -x $exec_js ]]; then
+	echo "setup: $exec_js missing: this Go installation cannot run js/wasm tests" >&2
+	exit 1
+fi
