@@ -74,7 +74,7 @@ type Manager struct {
 	locked     *block.Certificate
 	fastLocked *block.Proposal
 	// vote is the latest validated or confirmed vote signed at this
-	// height, voted the executed block it signs.
+	// height, and voted the executed block it signs.
 	vote  *block.Vote
 	voted *block.Executed
 	// timeoutVote is the latest timeout vote signed at this height.

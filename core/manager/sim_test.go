@@ -24,7 +24,7 @@ func TestSafetyRandomSchedules(t *testing.T) {
 	seeds := []uint64{*simSeed}
 	if *simSeed == 0 {
 		seeds = nil
-		count := uint64(250)
+		count := uint64(150)
 		if testing.Short() {
 			count = 30
 		}

@@ -23,11 +23,11 @@ func VerifyLocked(p *block.Proposal, com *committee.Committee) error {
 	return nil
 }
 
-// CheckProposal decides whether this validator may vote for p. The caller
-// has checked p's signature (p.Verify) and will verify p.Locked
-// (VerifyLocked). The proposer is the owner of p.PublicKey. It returns Skip if the validator already voted for this
-// block in p's round: re-send PendingVote (by then possibly a confirmed
-// vote). Errors wrap ErrWrongChain, ErrWrongHeight, ErrWrongRound (p.Round
+// CheckProposal decides whether this validator may vote for p, whose
+// proposer is the owner of p.PublicKey. The caller has checked p's
+// signature (p.Verify) and will verify p.Locked (VerifyLocked). It returns
+// Skip if the validator already voted for this block in p's round:
+// re-send PendingVote (by then possibly a confirmed vote). Errors wrap ErrWrongChain, ErrWrongHeight, ErrWrongRound (p.Round
 // is below the current round, does not exist on this chain, or is a later
 // round that is not a multi-leader round; only a super owner may leave
 // the fast round early), ErrNotAllowed (see CanPropose), ErrBadCertificate
