@@ -106,9 +106,11 @@ func NewProposal(b Block, r Round, k *keys.PrivateKey, locked *Certificate) *Pro
 	return p
 }
 
-// Verify checks the owner's signature and that the key is the block's signer.
+// Verify checks the owner's signature and that the key is the block's
+// signer. A retry of a locked block (Locked set) may be signed by another
+// owner, the round's leader: the block keeps its original signer.
 func (p *Proposal) Verify() error {
-	if p.PublicKey.Owner() != p.Block.Signer {
+	if p.Locked == nil && p.PublicKey.Owner() != p.Block.Signer {
 		return ErrWrongProposer
 	}
 	return p.PublicKey.Verify(tagProposal, p.signedHash(), p.Signature)
