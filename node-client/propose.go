@@ -1,0 +1,191 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/myriadchain/myriad/core/block"
+	"github.com/myriadchain/myriad/core/chain"
+	"github.com/myriadchain/myriad/core/committee"
+	"github.com/myriadchain/myriad/core/system"
+)
+
+// ProcessInbox takes every pending incoming bundle into a new block. On a
+// closed chain the bundles are rejected (tracked messages bounce back).
+// It returns nil, nil if there was nothing to take.
+func (c *Client) ProcessInbox(ctx context.Context) (*block.Certificate, error) {
+	pending, err := c.PendingBundles(ctx)
+	if err != nil || len(pending) == 0 {
+		return nil, err
+	}
+	closed := c.local(ctx).System.Closed()
+	txs := make([]block.Transaction, len(pending))
+	for i := range pending {
+		if closed {
+			pending[i].Action = block.Reject
+		}
+		txs[i] = block.Transaction{Bundle: &pending[i]}
+	}
+	return c.Propose(ctx, txs)
+}
+
+// Execute proposes a block with the given operations.
+func (c *Client) Execute(ctx context.Context, ops ...block.Operation) (*block.Certificate, error) {
+	txs := make([]block.Transaction, len(ops))
+	for i := range ops {
+		txs[i] = block.Transaction{Operation: &ops[i]}
+	}
+	return c.Propose(ctx, txs)
+}
+
+// Propose makes a block of txs at the chain's next height, executes it
+// locally, and drives it to a confirmed certificate: fast round directly,
+// otherwise through a validated certificate. If validators are locked on
+// another block at this height, that block is finished first and
+// ErrLockedBlock is returned, so the caller can propose again.
+func (c *Client) Propose(ctx context.Context, txs []block.Transaction) (*block.Certificate, error) {
+	com, epoch, err := c.committee(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tip := c.local(ctx).Tip()
+	round, locked := c.roundAndLock(ctx, tip.NextHeight)
+	if locked != nil {
+		if _, err := c.drive(ctx, com, block.NewProposal(locked.Value.Block.Block, round, c.Key, locked)); err != nil {
+			return nil, fmt.Errorf("client: finish locked block: %w", err)
+		}
+		return nil, ErrLockedBlock
+	}
+	b := block.Block{
+		Chain: c.Chain, Epoch: epoch, Height: tip.NextHeight, Timestamp: max(c.Now(), tip.Timestamp),
+		Previous: tip.Hash, Signer: c.Key.Owner(), Transactions: txs,
+	}
+	return c.drive(ctx, com, block.NewProposal(b, round, c.Key, nil))
+}
+
+// ErrLockedBlock means validators were locked on an earlier proposal at
+// this height; the client finished it and the caller should retry.
+var ErrLockedBlock = errors.New("client: finished a locked block first; propose again")
+
+// roundAndLock returns the highest round the validators are in at height
+// h, and the highest validated certificate any reports as locked.
+func (c *Client) roundAndLock(ctx context.Context, h uint64) (block.Round, *block.Certificate) {
+	round := c.local(ctx).System.Ownership().FirstRound()
+	var locked *block.Certificate
+	for _, v := range c.Validators {
+		info, err := v.ChainInfo(ctx, c.Chain)
+		if err != nil || info.Tip.NextHeight != h {
+			continue
+		}
+		if round.Less(info.Round) {
+			round = info.Round
+		}
+		if info.Locked != nil && (locked == nil || locked.Round.Less(info.Locked.Round)) {
+			locked = info.Locked
+		}
+	}
+	return round, locked
+}
+
+// drive executes p locally, gathers votes and makes the block final.
+func (c *Client) drive(ctx context.Context, com *committee.Committee, p *block.Proposal) (*block.Certificate, error) {
+	s := c.local(ctx)
+	out, err := s.Execute(&p.Block, chain.ExecOptions{})
+	s.Tx.Rollback()
+	if err != nil {
+		return nil, fmt.Errorf("client: execute block locally: %w", err)
+	}
+	exec := &block.Executed{Block: p.Block, Outcome: *out}
+	kind := block.Validated
+	if p.Round.Kind == block.Fast {
+		kind = block.Confirmed
+	}
+	cert, err := c.gather(ctx, com, block.Value{Kind: kind, Block: exec}, p.Round, func(n Node) (*block.Vote, error) {
+		v, err := n.HandleProposal(ctx, p)
+		if c.lagging(err) {
+			c.update(ctx, n, p.Block.Height)
+			v, err = n.HandleProposal(ctx, p)
+		}
+		return &v, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if kind == block.Validated {
+		validated := cert
+		cert, err = c.gather(ctx, com, block.Value{Kind: block.Confirmed, Block: exec}, p.Round, func(n Node) (*block.Vote, error) {
+			return n.HandleCertificate(ctx, validated)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	c.broadcast(ctx, cert)
+	if err := c.applyLocal(ctx, cert); err != nil {
+		return nil, fmt.Errorf("client: apply own block: %w", err)
+	}
+	return cert, nil
+}
+
+func (c *Client) lagging(err error) bool {
+	return errors.Is(err, chain.ErrWrongHeight) || errors.Is(err, chain.ErrMissingBlocks) ||
+		errors.Is(err, chain.ErrWrongPrevious)
+}
+
+// update sends a validator the chain's certificates it lacks below h.
+func (c *Client) update(ctx context.Context, n Node, h uint64) {
+	info, err := n.ChainInfo(ctx, c.Chain)
+	if err != nil {
+		return
+	}
+	s := c.local(ctx)
+	for i := info.Tip.NextHeight; i < h; i++ {
+		cert, ok := s.Certificate(i)
+		if !ok {
+			return
+		}
+		if _, err := n.HandleCertificate(ctx, cert); err != nil {
+			return
+		}
+	}
+}
+
+// gather asks every validator with ask and builds a certificate from the
+// votes that match value.
+func (c *Client) gather(ctx context.Context, com *committee.Committee, value block.Value, r block.Round,
+	ask func(Node) (*block.Vote, error)) (*block.Certificate, error) {
+	b := block.NewBuilder(value, r, com)
+	var errs []string
+	for _, n := range c.Validators {
+		v, err := ask(n)
+		if err == nil && v != nil {
+			_, err = b.Add(*v)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", n.PublicKey().Short(), err))
+		}
+	}
+	if cert := b.Certificate(); cert != nil {
+		return cert, nil
+	}
+	return nil, &QuorumError{What: fmt.Sprintf("%s block %d of %s", value.Kind, value.Height(), c.Chain.Short()),
+		Weight: b.Weight(), Quorum: com.Quorum(), Errors: errs}
+}
+
+// broadcast sends a confirmed certificate to every validator, updating
+// those that lag first. Failures are left for later synchronisation.
+func (c *Client) broadcast(ctx context.Context, cert *block.Certificate) {
+	for _, n := range c.Validators {
+		if _, err := n.HandleCertificate(ctx, cert); c.lagging(err) {
+			c.update(ctx, n, cert.Value.Height())
+			n.HandleCertificate(ctx, cert) //nolint:errcheck // best effort; a later sync repairs
+		}
+	}
+}
+
+// Transfer sends amount from the chain account (or owner's account) to a
+// recipient account.
+func (c *Client) Transfer(ctx context.Context, op system.Operation) (*block.Certificate, error) {
+	return c.Execute(ctx, op.AsBlockOperation())
+}
