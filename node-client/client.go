@@ -68,7 +68,9 @@ type Client struct {
 	Now func() uint64
 }
 
-func (c *Client) local(ctx context.Context) *chain.State { return chain.Open(ctx, c.Local.Store, c.Chain) }
+func (c *Client) local(ctx context.Context) *chain.State {
+	return chain.Open(ctx, c.Local.Store, c.Chain)
+}
 
 func (c *Client) committee(ctx context.Context) (*committee.Committee, uint32, error) {
 	s := c.local(ctx)
