@@ -68,7 +68,9 @@ func TestChangesSkipNoOps(t *testing.T) {
 
 type failing struct{ kv.Store }
 
-func (failing) MultiGet(context.Context, [][]byte) ([][]byte, error) { return nil, errors.New("disk on fire") }
+func (failing) MultiGet(context.Context, [][]byte) ([][]byte, error) {
+	return nil, errors.New("disk on fire")
+}
 
 func TestStorageErrorIsSticky(t *testing.T) {
 	tx := NewTx(context.Background(), failing{kv.NewMemory()}, nil)
