@@ -142,8 +142,13 @@ func (s *State) executeBundle(sc *system.Context, ib *block.IncomingBundle, opts
 		return err
 	}
 	if ib.Action == block.Reject {
+		// A closed chain can accept nothing, so it may reject even
+		// protected messages (such as its own OpenChain or later
+		// committee changes); otherwise they would block its inbox for
+		// good and no tracked credit behind them could bounce.
+		closed := s.System.Closed()
 		for _, pm := range ib.Bundle.Messages {
-			if pm.Kind == block.Protected {
+			if pm.Kind == block.Protected && !closed {
 				return fmt.Errorf("%w: message %d", ErrRejectProtected, pm.Index)
 			}
 			if m, ok := system.Bounce(ib.Origin, pm); ok {
