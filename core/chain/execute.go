@@ -70,7 +70,7 @@ func (s *State) CheckBlock(b *block.Block) (*committee.Committee, error) {
 	if n := len(codec.Marshal(b)); uint64(n) > com.Policy.MaxBlockSize || len(b.Transactions) > int(com.Policy.MaxBlockTxs) {
 		return nil, fmt.Errorf("%w: %d bytes, %d transactions", ErrTooLarge, n, len(b.Transactions))
 	}
-	if !s.System.Ownership().IsOwner(b.Signer) {
+	if own := s.System.Ownership(); !own.IsOwner(b.Signer) && !own.IsSuperOwner(b.Signer) {
 		return nil, fmt.Errorf("%w: %s", ErrNotOwner, b.Signer.Short())
 	}
 	return com, s.Tx.Err()

@@ -74,7 +74,7 @@ func (s State) debit(owner, signer ids.Owner, a amount.Amount) error {
 		return ErrZeroAmount
 	}
 	if owner.IsZero() {
-		if !s.Ownership().IsOwner(signer) {
+		if own := s.Ownership(); !own.IsOwner(signer) && !own.IsSuperOwner(signer) {
 			return fmt.Errorf("%w: %s is not an owner of the chain", ErrUnauthorized, signer.Short())
 		}
 	} else if owner != signer {
