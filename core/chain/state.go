@@ -116,11 +116,15 @@ func (s *State) Tip() Tip {
 func (s *State) setTip(t Tip) { views.Store[Tip](s.Tx, keyTip, t) }
 
 // Manager returns the consensus state at the next height. A chain whose
-// manager was never stored gets a fresh one at now.
+// manager was never stored (no proposal nor block yet) gets a fresh one
+// whose round timeout runs from the chain's creation time (or now, if
+// earlier), the same on every validator. Timed from now, it would never
+// let the first round time out on a validator that saw no proposal.
 func (s *State) Manager(now uint64) *manager.Manager {
 	m, ok := views.Load[manager.Manager](s.Tx, keyManager)
 	if !ok {
-		return manager.New(s.System.Ownership(), s.ID, s.Tip().NextHeight, now)
+		tip := s.Tip()
+		return manager.New(s.System.Ownership(), s.ID, tip.NextHeight, min(tip.Timestamp, now))
 	}
 	return &m
 }

@@ -232,12 +232,12 @@ func (w *Worker) HandleUpdate(ctx context.Context, u *Update) (*Effects, error) 
 	if len(u.Bundles) > 0 {
 		e.Acks = []Ack{{Sender: u.Sender, Recipient: u.Recipient, Height: u.Bundles[len(u.Bundles)-1].Height}}
 	}
-	if s.Tx.Dirty() {
-		n := Notification{Chain: u.Recipient, Kind: NewBundle, Height: before.NextHeight, Origin: u.Sender}
-		e.Notifications = append(e.Notifications, n)
-	}
 	if err := s.Commit(&e.Batch); err != nil {
 		return nil, err
+	}
+	if e.Batch.Len() > 0 { // a repeated delivery changes nothing: no news
+		n := Notification{Chain: u.Recipient, Kind: NewBundle, Height: before.NextHeight, Origin: u.Sender}
+		e.Notifications = append(e.Notifications, n)
 	}
 	return e, nil
 }
