@@ -4,7 +4,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"math"
+	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/myriadchain/myriad/core/codec"
 )
@@ -238,5 +241,29 @@ func TestEncoding(t *testing.T) {
 	}
 	if err := codec.Unmarshal(enc[:15], &back); !errors.Is(err, codec.ErrTruncated) {
 		t.Errorf("Unmarshal(15 bytes) = %v, want %v", err, codec.ErrTruncated)
+	}
+}
+
+// TestParseLongInput checks that a long string is refused cheaply. Parse
+// sits behind UnmarshalText, so JSON from the network reaches it; today it
+// hands the whole string to big.Int, which is quadratic (1 MiB of digits
+// costs ~1.5 s of CPU and 2.4 GB of allocation on the reference machine),
+// and quotes all of it in the error. The test uses 256 KiB to stay light.
+func TestParseLongInput(t *testing.T) {
+	s := strings.Repeat("9", 1<<18)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, err := Parse(s)
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrOverflow) {
+		t.Errorf("Parse(256 KiB of 9s) = %.40v…, want %v", err, ErrOverflow)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<10 {
+		t.Errorf("Parse(256 KiB of 9s) allocated %d bytes and took %v, want under 64 KiB: refuse over-long input before big.Int, and quote a bounded prefix in the error", alloc, elapsed)
+	}
+	if err != nil && len(err.Error()) > 200 {
+		t.Errorf("Parse(256 KiB of 9s) error is %d bytes long, want a bounded quote of the input", len(err.Error()))
 	}
 }
