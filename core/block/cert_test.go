@@ -1,9 +1,11 @@
 package block
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
+	"github.com/myriadchain/myriad/core/committee"
 	"github.com/myriadchain/myriad/core/keys"
 )
 
@@ -306,5 +308,25 @@ func TestProposalVerify(t *testing.T) {
 	q.Signature = vote.Signature
 	if err := q.Verify(); !errors.Is(err, keys.ErrBadSignature) {
 		t.Errorf("Verify() with a vote's signature = %v, want %v", err, keys.ErrBadSignature)
+	}
+}
+
+// TestCertificateVerifyUncheckedCommittee checks a certificate with no
+// signatures against a committee read from JSON (as a genesis file would
+// be): its cached total weight is 0, so Quorum() is 0 and the empty
+// certificate passes.
+func TestCertificateVerifyUncheckedCommittee(t *testing.T) {
+	tc := newCommittee(t, equalWeights(4)...)
+	js, err := json.Marshal(tc.Committee)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var com committee.Committee
+	if err := json.Unmarshal(js, &com); err != nil {
+		t.Fatal(err)
+	}
+	empty := &Certificate{Value: confirmed(sampleExecuted()), Round: ml0, Scheme: SchemeEd25519}
+	if err := empty.Verify(&com); !errors.Is(err, ErrNoQuorum) {
+		t.Errorf("Verify(no signatures, committee from JSON) = %v, want %v", err, ErrNoQuorum)
 	}
 }
