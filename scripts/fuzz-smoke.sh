@@ -42,7 +42,7 @@ echo "fuzz-smoke: $count targets, $fuzztime each"
 failed=()
 while read -r dir name; do
 	echo "fuzz-smoke: $dir $name"
-	if ! go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "$dir"; then
+	if ! go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" -fuzzminimizetime=1s "$dir"; then
 		failed+=("$dir $name")
 	fi
 done <<<"$targets"

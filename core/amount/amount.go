@@ -133,11 +133,16 @@ func (a Amount) String() string {
 func Parse(s string) (Amount, error) {
 	whole, frac, _ := strings.Cut(strings.TrimSpace(s), ".")
 	if whole == "" && frac == "" || len(frac) > Decimals || !digits(whole) || !digits(frac) {
-		return Amount{}, fmt.Errorf("%w: %q", ErrSyntax, s)
+		return Amount{}, fmt.Errorf("%w: %.40q", ErrSyntax, s)
+	}
+	// The largest amount has 21 whole digits: refuse longer input before
+	// any big-number work, which is quadratic in the length.
+	if whole = strings.TrimLeft(whole, "0"); len(whole) > 21 {
+		return Amount{}, fmt.Errorf("%w: %.40q", ErrOverflow, s)
 	}
 	v, ok := new(big.Int).SetString("0"+whole+frac+strings.Repeat("0", Decimals-len(frac)), 10)
 	if !ok || v.BitLen() > 128 {
-		return Amount{}, fmt.Errorf("%w: %q", ErrOverflow, s)
+		return Amount{}, fmt.Errorf("%w: %.40q", ErrOverflow, s)
 	}
 	lo := new(big.Int).And(v, new(big.Int).SetUint64(^uint64(0))).Uint64()
 	hi := new(big.Int).Rsh(v, 64).Uint64()

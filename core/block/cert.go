@@ -327,6 +327,9 @@ func (c *Certificate) Verify(com *committee.Committee) error {
 	if c.Scheme != SchemeEd25519 {
 		return fmt.Errorf("%w: %d", ErrBadScheme, c.Scheme)
 	}
+	if len(c.Signatures) == 0 {
+		return fmt.Errorf("%w: no signatures", ErrNoQuorum)
+	}
 	h := voteHash(c.Value.Kind, c.Value.Hash(), c.Round)
 	var weight uint64
 	for i, s := range c.Signatures {

@@ -245,8 +245,9 @@ func (r *Reader) String(max int) string {
 }
 
 // Count reads a list's element count. It fails if the count exceeds max,
-// or if minSize bytes per element would not fit in what is left, so a
-// hostile count never makes the caller allocate more than the input holds.
+// or if minSize bytes (at least 1) per element would not fit in what is
+// left, so a hostile count never makes the caller allocate more than the
+// input holds.
 func (r *Reader) Count(max, minSize int) int {
 	v := r.U32()
 	if r.err != nil {
@@ -256,7 +257,10 @@ func (r *Reader) Count(max, minSize int) int {
 		r.Fail(fmt.Errorf("%w: count %d > %d", ErrTooLarge, v, max))
 		return 0
 	}
-	if minSize > 0 && uint64(v)*uint64(minSize) > uint64(r.Remaining()) {
+	if minSize < 1 {
+		minSize = 1
+	}
+	if uint64(v)*uint64(minSize) > uint64(r.Remaining()) {
 		r.Fail(fmt.Errorf("%w: count %d needs %d bytes, have %d", ErrTruncated, v, uint64(v)*uint64(minSize), r.Remaining()))
 		return 0
 	}

@@ -21,8 +21,11 @@ import (
 // Epoch numbers committees in the order the admin chain creates them.
 type Epoch = uint32
 
-// MaxValidators bounds a committee's size at decode.
-const MaxValidators = 1024
+// Limits on a committee, enforced by New and Decode alike.
+const (
+	MaxValidators = 1024
+	MaxAddress    = 256 // bytes of a validator's address
+)
 
 // ErrInvalid is returned for a malformed committee.
 var ErrInvalid = errors.New("committee: invalid committee")
@@ -41,7 +44,6 @@ type Validator struct {
 type Committee struct {
 	Validators []Validator
 	Policy     Policy
-	total      uint64
 }
 
 // New returns a committee of the given validators, sorted by public key.
@@ -55,33 +57,48 @@ func New(vals []Validator, policy Policy) (*Committee, error) {
 }
 
 func (c *Committee) init() error {
-	if len(c.Validators) == 0 {
-		return fmt.Errorf("%w: no validators", ErrInvalid)
+	if len(c.Validators) == 0 || len(c.Validators) > MaxValidators {
+		return fmt.Errorf("%w: %d validators, want 1 to %d", ErrInvalid, len(c.Validators), MaxValidators)
 	}
-	c.total = 0
+	var total uint64
 	for i, v := range c.Validators {
+		if len(v.Address) > MaxAddress {
+			return fmt.Errorf("%w: address of %d bytes > %d", ErrInvalid, len(v.Address), MaxAddress)
+		}
 		if v.Weight == 0 {
 			return fmt.Errorf("%w: validator %s has weight 0", ErrInvalid, v.PublicKey.Short())
 		}
 		if i > 0 && bytes.Compare(c.Validators[i-1].PublicKey[:], v.PublicKey[:]) >= 0 {
 			return fmt.Errorf("%w: validators not sorted and unique", ErrInvalid)
 		}
-		if c.total+v.Weight < c.total || c.total+v.Weight > 1<<62 {
+		if total+v.Weight < total || total+v.Weight > 1<<62 {
 			return fmt.Errorf("%w: total weight overflows", ErrInvalid)
 		}
-		c.total += v.Weight
+		total += v.Weight
 	}
 	return nil
 }
 
-// TotalWeight returns the sum of all weights.
-func (c *Committee) TotalWeight() uint64 { return c.total }
+// TotalWeight returns the sum of all weights. It is summed on each call
+// (at most MaxValidators entries) so that a committee built as a literal or
+// read from JSON has the right quorum, never zero.
+func (c *Committee) TotalWeight() uint64 {
+	var total uint64
+	for _, v := range c.Validators {
+		total += v.Weight
+	}
+	return total
+}
+
+// Check reports whether c is well formed: validators sorted and unique,
+// weights positive, within the limits.
+func (c *Committee) Check() error { return c.init() }
 
 // Validity returns ceil(total/3): any set this heavy holds an honest validator.
-func (c *Committee) Validity() uint64 { return (c.total + 2) / 3 }
+func (c *Committee) Validity() uint64 { return (c.TotalWeight() + 2) / 3 }
 
 // Quorum returns ceil((total + validity)/2).
-func (c *Committee) Quorum() uint64 { return (c.total + c.Validity() + 1) / 2 }
+func (c *Committee) Quorum() uint64 { return (c.TotalWeight() + c.Validity() + 1) / 2 }
 
 // Index returns the index of the validator with key pk.
 func (c *Committee) Index(pk keys.PublicKey) (int, bool) {
@@ -118,7 +135,7 @@ func (c *Committee) Decode(r *codec.Reader) {
 		var v Validator
 		v.PublicKey.Decode(r)
 		v.Weight = r.U64()
-		v.Address = r.String(256)
+		v.Address = r.String(MaxAddress)
 		return v
 	})
 	c.Policy.Decode(r)

@@ -267,12 +267,15 @@ func manyValidators(n int) []Validator {
 func TestClone(t *testing.T) {
 	c := mustNew(t, weighted(1, 2, 3))
 	d := c.Clone()
+	if d.TotalWeight() != c.TotalWeight() || d.Quorum() != c.Quorum() {
+		t.Errorf("Clone: total, quorum = %d, %d, want %d, %d", d.TotalWeight(), d.Quorum(), c.TotalWeight(), c.Quorum())
+	}
 	d.Validators[0].Weight = 99
 	if c.Validators[0].Weight == 99 {
 		t.Errorf("Clone shares Validators with the original")
 	}
-	if d.TotalWeight() != c.TotalWeight() || d.Quorum() != c.Quorum() {
-		t.Errorf("Clone: total, quorum = %d, %d, want %d, %d", d.TotalWeight(), d.Quorum(), c.TotalWeight(), c.Quorum())
+	if c.TotalWeight() != 6 || d.TotalWeight() != 104 {
+		t.Errorf("after changing the clone: totals %d, %d, want 6, 104", c.TotalWeight(), d.TotalWeight())
 	}
 }
 
