@@ -1,0 +1,123 @@
+package wallet
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/myriadchain/myriad/core/block"
+	"github.com/myriadchain/myriad/core/chain"
+	"github.com/myriadchain/myriad/core/committee"
+	"github.com/myriadchain/myriad/core/ids"
+	"github.com/myriadchain/myriad/core/keys"
+	client "github.com/myriadchain/myriad/node-client"
+)
+
+// Dialer connects a wallet to validators: the WebSocket transport for
+// real, an in-process network in tests.
+type Dialer interface {
+	// Dial connects to validator v (v.Address says where). A Node that
+	// also implements io.Closer is closed by Wallet.Close. Dial may be
+	// called for several validators at once.
+	Dial(ctx context.Context, v committee.Validator) (client.Node, error)
+}
+
+// DialFunc makes a function a Dialer.
+type DialFunc func(ctx context.Context, v committee.Validator) (client.Node, error)
+
+// Dial implements Dialer.
+func (f DialFunc) Dial(ctx context.Context, v committee.Validator) (client.Node, error) {
+	return f(ctx, v)
+}
+
+// Committee returns the current committee as the local admin chain knows
+// it (the genesis committee until the admin chain is synchronised).
+func (w *Wallet) Committee(ctx context.Context) (*committee.Committee, error) {
+	s := chain.Open(ctx, w.cfg.Store, w.doc.Genesis.Admin())
+	com, ok := s.System.Committee()
+	if err := s.Tx.Err(); err != nil {
+		return nil, fmt.Errorf("wallet: read committee: %w", err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("wallet: admin chain has no committee for epoch %d", s.System.Epoch())
+	}
+	return com, nil
+}
+
+// Nodes returns the validators of the current committee, dialling those
+// not yet connected. A validator that cannot be reached is returned as a
+// node whose every request fails with the dial error, so a quorum of the
+// others can still serve.
+func (w *Wallet) Nodes(ctx context.Context) ([]client.Node, error) {
+	com, err := w.Committee(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	if w.nodes == nil {
+		w.nodes = map[keys.PublicKey]client.Node{}
+	}
+	w.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, v := range com.Validators {
+		w.mu.Lock()
+		_, ok := w.nodes[v.PublicKey]
+		w.mu.Unlock()
+		if ok {
+			continue
+		}
+		wg.Go(func() {
+			n, err := w.cfg.Dialer.Dial(ctx, v)
+			if err != nil {
+				w.cfg.Logger.Warn("validator unreachable", "address", v.Address, "err", err)
+				n = unreachable{v: v, err: err}
+			}
+			w.mu.Lock()
+			w.nodes[v.PublicKey] = n
+			w.mu.Unlock()
+		})
+	}
+	wg.Wait()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]client.Node, len(com.Validators))
+	for i, v := range com.Validators {
+		out[i] = w.nodes[v.PublicKey]
+	}
+	return out, nil
+}
+
+// unreachable is a validator that could not be dialled.
+type unreachable struct {
+	v   committee.Validator
+	err error
+}
+
+func (u unreachable) fail() error {
+	return fmt.Errorf("validator %s at %s unreachable: %w", u.v.PublicKey.Short(), u.v.Address, u.err)
+}
+
+func (u unreachable) PublicKey() keys.PublicKey { return u.v.PublicKey }
+
+// ConcurrentSafe tells the client that u may be asked in parallel.
+func (u unreachable) ConcurrentSafe() {}
+
+func (u unreachable) HandleProposal(context.Context, *block.Proposal) (block.Vote, error) {
+	return block.Vote{}, u.fail()
+}
+
+func (u unreachable) HandleCertificate(context.Context, *block.Certificate) (*block.Vote, error) {
+	return nil, u.fail()
+}
+
+func (u unreachable) ChainInfo(context.Context, ids.ChainID) (*chain.Info, error) {
+	return nil, u.fail()
+}
+
+func (u unreachable) Certificate(context.Context, ids.ChainID, uint64) (*block.Certificate, error) {
+	return nil, u.fail()
+}
+
+func (u unreachable) RequestTimeout(context.Context, ids.ChainID, uint64) (block.Vote, error) {
+	return block.Vote{}, u.fail()
+}

@@ -1,0 +1,23 @@
+// Package wallet is Myriad's wallet core, shared by the CLI and (later)
+// the browser extension: the user's keys, the chains they track, and a
+// local node that executes and stores those chains.
+//
+// A wallet is a Document (JSON: format version, genesis, keys, tracked
+// chains, default chain) kept in a File, plus a kv.Store for the local
+// node, which starts from the genesis. Validators are reached through a
+// Dialer: the WebSocket transport in the CLI, an in-process network in
+// tests.
+//
+//	w, err := wallet.Create(ctx, wallet.Config{File: wallet.DiskFile(path), Store: store, Dialer: d}, genesis, "")
+//	c, err := w.RequestChain(ctx, &wallet.GraphQLFaucet{URL: faucetURL})
+//	cert, err := w.Transfer(ctx, ids.Account{Chain: c.ID}, ids.Account{Chain: bob}, amount.Tokens(5))
+//	w.ProcessInbox(ctx, c.ID)
+//
+// Proposing is crash-safe: every block is stored in the local store before
+// it is sent (node-client's ProposeDurably), and the next command on the
+// chain finishes an interrupted block before it builds another, so the
+// wallet never proposes two different blocks at one height.
+//
+// Format version 1 keeps key seeds unencrypted in the file; the encrypted
+// vault will be version 2.
+package wallet

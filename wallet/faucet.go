@@ -1,0 +1,136 @@
+package wallet
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/myriadchain/myriad/core/chain"
+	"github.com/myriadchain/myriad/core/ids"
+)
+
+// Faucet hands out chains on a network and tells wallets how to join it.
+type Faucet interface {
+	// Genesis returns the network's genesis.
+	Genesis(ctx context.Context) (*chain.Genesis, error)
+	// Claim opens a chain owned by owner (ownership manager.Single) with
+	// the faucet's configured balance and returns its description.
+	Claim(ctx context.Context, owner ids.Owner) (ids.Description, error)
+}
+
+// ErrFaucet is returned (wrapped) when a faucet answers with an error.
+var ErrFaucet = errors.New("wallet: faucet refused")
+
+// GraphQLFaucet is the client of a faucet's GraphQL endpoint:
+//
+//	query { genesisConfig }           the genesis, as a JSON object or a string holding one
+//	mutation { claim(owner: "HEX") }  the new chain's description: {"parent": CHAIN, "height": H, "index": I}
+type GraphQLFaucet struct {
+	URL string
+	// HTTP is the client to use; nil: http.DefaultClient.
+	HTTP *http.Client
+	// ParseGenesis decodes genesisConfig; nil: ParseGenesis.
+	ParseGenesis func([]byte) (*chain.Genesis, error)
+}
+
+// Genesis implements Faucet.
+func (f *GraphQLFaucet) Genesis(ctx context.Context) (*chain.Genesis, error) {
+	raw, err := f.do(ctx, "query { genesisConfig }", "genesisConfig")
+	if err != nil {
+		return nil, err
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		raw = []byte(s)
+	}
+	parse := f.ParseGenesis
+	if parse == nil {
+		parse = ParseGenesis
+	}
+	return parse(raw)
+}
+
+// Claim implements Faucet.
+func (f *GraphQLFaucet) Claim(ctx context.Context, owner ids.Owner) (ids.Description, error) {
+	raw, err := f.do(ctx, fmt.Sprintf("mutation { claim(owner: %q) }", owner.String()), "claim")
+	if err != nil {
+		return ids.Description{}, err
+	}
+	var d Description
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return ids.Description{}, fmt.Errorf("wallet: faucet %s: decode claim: %w", f.URL, err)
+	}
+	return d.Description, nil
+}
+
+type gqlResponse struct {
+	Data   map[string]json.RawMessage `json:"data"`
+	Errors []struct {
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+// do posts a GraphQL request and returns the field of its data.
+func (f *GraphQLFaucet) do(ctx context.Context, query, field string) (json.RawMessage, error) {
+	body, _ := json.Marshal(map[string]string{"query": query})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.URL, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("wallet: faucet: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	hc := f.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("wallet: faucet %s: %w", f.URL, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return nil, fmt.Errorf("wallet: faucet %s: %w", f.URL, err)
+	}
+	var r gqlResponse
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("wallet: faucet %s: HTTP %d, not a GraphQL answer: %.200q", f.URL, resp.StatusCode, b)
+	}
+	if len(r.Errors) > 0 {
+		msgs := make([]string, len(r.Errors))
+		for i, e := range r.Errors {
+			msgs[i] = e.Message
+		}
+		return nil, fmt.Errorf("%w: %s", ErrFaucet, strings.Join(msgs, "; "))
+	}
+	v, ok := r.Data[field]
+	if !ok || string(v) == "null" {
+		return nil, fmt.Errorf("wallet: faucet %s: answer has no %s", f.URL, field)
+	}
+	return v, nil
+}
+
+// RequestChain makes a new key, has the faucet open a chain owned by it,
+// and follows that chain; it becomes the default chain if there was none.
+func (w *Wallet) RequestChain(ctx context.Context, f Faucet) (Chain, error) {
+	k, err := w.GenerateKey()
+	if err != nil {
+		return Chain{}, err
+	}
+	desc, err := f.Claim(ctx, k.Owner)
+	if err != nil {
+		return Chain{}, err
+	}
+	c, err := w.Follow(ctx, desc.ID(), &desc)
+	if err != nil {
+		return Chain{}, err
+	}
+	if c.Owner != k.Owner {
+		return c, fmt.Errorf("wallet: the faucet's chain %s is not owned by the new key %s", c.ID.Short(), k.Owner.Short())
+	}
+	return c, nil
+}
