@@ -11,6 +11,7 @@ import (
 	"github.com/myriadchain/myriad/core/amount"
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/ids"
+	"github.com/myriadchain/myriad/core/manager"
 	client "github.com/myriadchain/myriad/node-client"
 )
 
@@ -212,3 +213,37 @@ type chainTip = struct {
 }
 
 func tipOf(n *Network, v int, id ids.ChainID) chainTip { return chainTip(state(n, v, id).Tip()) }
+
+// TestLaggingValidatorAndOneFault: validator 1 was offline while chain a
+// sent chain b a credit (and opened a child chain), so it lacks a's
+// blocks; once back it cannot vote for b's block taking the credit
+// (bundle not received) nor for any block of the child (inactive). With
+// one more validator faulty, no quorum is left, although only one
+// validator is faulty.
+//
+// Known bug, skipped unless -testnet.bugs: the client updates a lagging
+// validator on its own chain only. Like Linera's client (which sends the
+// sender chains' certificates on a missing cross-chain update), it should
+// also bring the validator up to date on the chains the block depends on:
+// the origins of its incoming bundles, and the parent of a new chain.
+func TestLaggingValidatorAndOneFault(t *testing.T) {
+	knownBug(t, "client does not update a validator on the sender chains of its bundles")
+	ctx := context.Background()
+	n := New(Config{Validators: 4, Seed: 11, Chains: []amount.Amount{amount.Zero, tokens(100), amount.Zero}})
+	a, b := n.Wallet(1), n.Wallet(2)
+	key := n.NewKey()
+	n.Validators[1].Fault = Offline
+	mustTransfer(t, a, transfer(ids.Owner{}, to(b.Chain), tokens(10)))
+	childID := openChild(t, a, manager.Single(key.Owner()), tokens(5))
+	mustDeliver(t, n)
+	child := childWallet(t, n, childID, key)
+	n.Validators[1].Fault = Honest
+	mustDeliver(t, n)
+	n.Validators[3].Fault = WrongVote
+	if _, err := b.ProcessInbox(ctx); err != nil {
+		t.Errorf("b takes a's credit: %v", err)
+	}
+	if _, err := child.Transfer(ctx, transfer(ids.Owner{}, to(a.Chain), tokens(1))); err != nil {
+		t.Errorf("child's first block: %v", err)
+	}
+}
