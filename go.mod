@@ -2,7 +2,10 @@ module github.com/myriadchain/myriad
 
 go 1.26.8
 
-require github.com/cockroachdb/pebble/v2 v2.1.7
+require (
+	github.com/cockroachdb/pebble/v2 v2.1.7
+	github.com/coder/websocket v1.8.15
+)
 
 require (
 	github.com/DataDog/zstd v1.5.7 // indirect
