@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/chain"
@@ -152,18 +153,24 @@ func (c *Client) update(ctx context.Context, n Node, h uint64) {
 }
 
 // gather asks every validator with ask and builds a certificate from the
-// votes that match value.
+// votes that match value. Validators safe for concurrent use (Remote) are
+// asked in parallel and the certificate is made as soon as a quorum has
+// answered; the other requests go on in the background, bounded by ctx.
 func (c *Client) gather(ctx context.Context, com *committee.Committee, value block.Value, r block.Round,
 	ask func(Node) (*block.Vote, error)) (*block.Certificate, error) {
 	b := block.NewBuilder(value, r, com)
 	var errs []string
-	for _, n := range c.Validators {
-		v, err := ask(n)
-		if err == nil && v != nil {
-			_, err = b.Add(*v)
+	answers, early := c.askAll(ask)
+	for a := range answers {
+		err := a.err
+		if err == nil && a.vote != nil {
+			_, err = b.Add(*a.vote)
 		}
 		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s: %v", n.PublicKey().Short(), err))
+			errs = append(errs, fmt.Sprintf("%s: %v", a.node.PublicKey().Short(), err))
+		}
+		if early && b.Certificate() != nil {
+			break
 		}
 	}
 	if cert := b.Certificate(); cert != nil {
@@ -171,6 +178,52 @@ func (c *Client) gather(ctx context.Context, com *committee.Committee, value blo
 	}
 	return nil, &QuorumError{What: fmt.Sprintf("%s block %d of %s", value.Kind, value.Height(), c.Chain.Short()),
 		Weight: b.Weight(), Quorum: com.Quorum(), Errors: errs}
+}
+
+// answer is one validator's reply to gather.
+type answer struct {
+	node Node
+	vote *block.Vote
+	err  error
+}
+
+// concurrentNode is implemented by Nodes that may be called from several
+// goroutines at once.
+type concurrentNode interface{ ConcurrentSafe() }
+
+// askAll asks every validator and yields the answers. If every validator
+// is safe for concurrent use they are asked in parallel, answers come in
+// the order they arrive, and early is true: the caller may stop reading
+// (requests still running finish in the background). Otherwise they are
+// asked one at a time, in order, in the caller's goroutine, as the
+// in-process test network needs to stay reproducible.
+func (c *Client) askAll(ask func(Node) (*block.Vote, error)) (answers iter.Seq[answer], early bool) {
+	for _, n := range c.Validators {
+		if _, ok := n.(concurrentNode); !ok {
+			return func(yield func(answer) bool) {
+				for _, n := range c.Validators {
+					v, err := ask(n)
+					if !yield(answer{n, v, err}) {
+						return
+					}
+				}
+			}, false
+		}
+	}
+	ch := make(chan answer, len(c.Validators)) // buffered: late answers never block
+	for _, n := range c.Validators {
+		go func() {
+			v, err := ask(n)
+			ch <- answer{n, v, err}
+		}()
+	}
+	return func(yield func(answer) bool) {
+		for range c.Validators {
+			if !yield(<-ch) {
+				return
+			}
+		}
+	}, true
 }
 
 // broadcast sends a confirmed certificate to every validator, updating
