@@ -75,7 +75,8 @@ func (w *Wallet) activate(ctx context.Context, c *client.Client, desc *ids.Descr
 		errs = append(errs, err)
 	}
 	if !w.active(ctx, c.Chain) {
-		return fmt.Errorf("%w: %s (%v)", ErrNotFound, c.Chain, errors.Join(errs...))
+		w.cfg.Logger.Debug("chain not found", "chain", c.Chain, "err", errors.Join(errs...))
+		return fmt.Errorf("%w: %s: no validator has its first block or the message that creates it", ErrNotFound, c.Chain)
 	}
 	return nil
 }
