@@ -2,85 +2,242 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 
-	"github.com/myriadchain/myriad/core/amount"
-	"github.com/myriadchain/myriad/core/chain"
-	"github.com/myriadchain/myriad/core/ids"
-	"github.com/myriadchain/myriad/core/system"
-	"github.com/myriadchain/myriad/internal/testnet"
-	client "github.com/myriadchain/myriad/node-client"
+	"github.com/myriadchain/myriad/core/kv"
+	"github.com/myriadchain/myriad/wallet"
 )
 
-const usage = `usage: myriad demo [--validators N] [--seed S] [--offline]
+// env is what a command runs with: its output, the environment, and how
+// it reaches storage, validators and faucets. main wires the real ones;
+// tests wire an in-process network.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// dir resolves relative paths; "" is the process's working directory.
+	dir       string
+	dialer    wallet.Dialer
+	faucet    func(url string) wallet.Faucet
+	openStore func(dir string) (kv.Store, error)
+	// now returns the time in microseconds; rand makes keys. nil: system.
+	now  func() uint64
+	rand io.Reader
 
-Commands:
-  demo    run transfers between three chains on an in-process committee
-`
+	// Set by the global flags.
+	walletPath, storagePath string
+	json                    bool
+}
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "demo" {
-		fmt.Fprint(stderr, usage)
-		return 2
+// globalFlags registers the flags every command accepts.
+func (e *env) globalFlags(fs *flag.FlagSet) {
+	fs.StringVar(&e.walletPath, "wallet", e.walletPath, "wallet file (default $MYRIAD_WALLET, else wallet.json in the user config folder)")
+	fs.StringVar(&e.storagePath, "storage", e.storagePath, "local node storage folder (default $MYRIAD_STORAGE, else beside the wallet file)")
+	fs.BoolVar(&e.json, "json", e.json, "print results (and errors) as JSON")
+}
+
+// run runs the command line args and returns the exit code: 0 on success,
+// 1 when the command failed, 2 for a usage error.
+func run(ctx context.Context, e *env, args []string) int {
+	top := flag.NewFlagSet("myriad", flag.ContinueOnError)
+	top.SetOutput(io.Discard)
+	e.globalFlags(top)
+	if err := top.Parse(args); err != nil {
+		return e.fail("myriad", usageErrorf("%v", err))
 	}
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	vals := fs.Int("validators", 4, "number of validators")
-	seed := fs.Uint64("seed", 1, "seed of the delivery order")
-	offline := fs.Bool("offline", false, "take one validator offline halfway")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	cmd, rest := lookup(top.Args())
+	if cmd == nil {
+		if len(top.Args()) == 0 {
+			fmt.Fprint(e.stderr, overview())
+			return 2
+		}
+		return e.fail("myriad", usageErrorf("unknown command %q", strings.Join(top.Args(), " ")))
 	}
-	if err := demo(ctx, stdout, *vals, *seed, *offline); err != nil {
-		fmt.Fprintf(stderr, "myriad demo: %v\n", err)
-		return 1
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	e.globalFlags(fs)
+	do := cmd.setup(fs)
+	pos, err := parseInterspersed(fs, rest)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(e.stdout, commandHelp(cmd))
+		return 0
 	}
+	if err != nil {
+		return e.fail(cmd.name, usageErrorf("%v", err))
+	}
+	res, err := do(ctx, e, pos)
+	if err != nil {
+		return e.fail(cmd.name, err)
+	}
+	return e.print(res)
+}
+
+// parseInterspersed parses flags wherever they stand among the positional
+// arguments ("transfer 5 --to X" as well as "transfer --to X 5").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
+}
+
+// print writes a command's result as text or JSON.
+func (e *env) print(res result) int {
+	if res == nil {
+		return 0
+	}
+	if e.json {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(e.stderr, "myriad: encode result: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	res.text(e.stdout)
 	return 0
 }
 
-func demo(ctx context.Context, w io.Writer, validators int, seed uint64, offline bool) error {
-	if validators < 1 {
-		return errors.New("need at least one validator")
-	}
-	n := testnet.New(testnet.Config{Validators: validators, Seed: seed,
-		Chains: []amount.Amount{amount.Zero, amount.Tokens(100), amount.Tokens(100), amount.Zero}})
-	wallets := []*client.Client{n.Wallet(1), n.Wallet(2), n.Wallet(3)}
-	names := []string{"alice", "bob", "carol"}
-	fmt.Fprintf(w, "network: %d validators, quorum weight %d\n", validators, n.Genesis.Committee.Quorum())
-	for i, c := range wallets {
-		fmt.Fprintf(w, "%-5s owns chain %s\n", names[i], c.Chain.Short())
-	}
-	steps := []struct {
-		from, to int
-		amount   string
-	}{{0, 1, "12.5"}, {1, 2, "40"}, {2, 0, "7"}, {0, 2, "0.25"}}
-	for i, s := range steps {
-		if offline && i == len(steps)/2 {
-			n.Validators[validators-1].Fault = testnet.Offline
-			fmt.Fprintf(w, "validator %d goes offline\n", validators-1)
+// fail reports err and returns the exit code.
+func (e *env) fail(cmd string, err error) int {
+	msg, hint := explain(err)
+	code := 1
+	var u *usageError
+	if errors.As(err, &u) {
+		code = 2
+		if c, _ := lookup(strings.Fields(cmd)); c != nil {
+			hint = fmt.Sprintf("usage: %s; see `myriad help %s`", usageLine(c), c.name)
+		} else {
+			hint = "see `myriad help` for the commands"
 		}
-		a := amount.MustParse(s.amount)
-		op := system.Operation{Kind: system.OpTransfer, Recipient: ids.Account{Chain: wallets[s.to].Chain}, Amount: a}
-		cert, err := wallets[s.from].Transfer(ctx, op)
+	}
+	if e.json {
+		out := struct {
+			Error string `json:"error"`
+			Hint  string `json:"hint,omitempty"`
+		}{fmt.Sprintf("%s: %s", cmd, msg), hint}
+		b, _ := json.Marshal(out)
+		fmt.Fprintf(e.stderr, "%s\n", b)
+		return code
+	}
+	if cmd != "myriad" {
+		cmd = "myriad " + cmd
+	}
+	fmt.Fprintf(e.stderr, "%s: %s\n", cmd, msg)
+	if hint != "" {
+		fmt.Fprintf(e.stderr, "  %s\n", hint)
+	}
+	return code
+}
+
+// walletFile returns the wallet file path: --wallet, $MYRIAD_WALLET, or
+// wallet.json in the user's config folder.
+func (e *env) walletFile() (string, error) {
+	p := e.walletPath
+	if p == "" {
+		p = e.getenv("MYRIAD_WALLET")
+	}
+	if p == "" {
+		dir, err := os.UserConfigDir()
 		if err != nil {
-			return fmt.Errorf("transfer %s from %s: %w", a, names[s.from], err)
+			return "", fmt.Errorf("no wallet path: set --wallet or MYRIAD_WALLET (%w)", err)
 		}
-		fmt.Fprintf(w, "%s sends %s to %s: block %d confirmed by %d validators\n",
-			names[s.from], a, names[s.to], cert.Value.Height(), len(cert.Signatures))
-		if err := n.Deliver(ctx); err != nil {
-			return err
-		}
-		if _, err := wallets[s.to].ProcessInbox(ctx); err != nil {
-			return fmt.Errorf("%s processes inbox: %w", names[s.to], err)
+		p = filepath.Join(dir, "myriad", "wallet.json")
+	}
+	return e.abs(p), nil
+}
+
+// storageDir returns the storage folder: --storage, $MYRIAD_STORAGE, or
+// the wallet file's path with .db in place of its extension.
+func (e *env) storageDir(walletFile string) string {
+	p := e.storagePath
+	if p == "" {
+		p = e.getenv("MYRIAD_STORAGE")
+	}
+	if p == "" {
+		return strings.TrimSuffix(walletFile, filepath.Ext(walletFile)) + ".db"
+	}
+	return e.abs(p)
+}
+
+func (e *env) abs(p string) string {
+	if filepath.IsAbs(p) || e.dir == "" {
+		return p
+	}
+	return filepath.Join(e.dir, p)
+}
+
+// session is an open wallet and its store.
+type session struct {
+	*wallet.Wallet
+	path, storage string
+	store         kv.Store
+}
+
+func (s *session) close() {
+	s.Wallet.Close() //nolint:errcheck // connections only
+	s.store.Close()  //nolint:errcheck // read-only use is over; writes were synced by Apply
+}
+
+func (e *env) config(file string, store kv.Store) wallet.Config {
+	level := slog.LevelWarn
+	return wallet.Config{File: wallet.DiskFile(file), Store: store, Dialer: e.dialer, Now: e.now, Rand: e.rand,
+		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))}
+}
+
+// open opens the wallet and its store, or creates the wallet with create
+// when it is not nil.
+func (e *env) open(ctx context.Context, create func(context.Context, wallet.Config) (*wallet.Wallet, error)) (*session, error) {
+	file, err := e.walletFile()
+	if err != nil {
+		return nil, err
+	}
+	dir := e.storageDir(file)
+	if create == nil {
+		if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w at %s", wallet.ErrNoWallet, file)
 		}
 	}
-	n.Deliver(ctx) //nolint:errcheck // final acknowledgements only
-	for i, c := range wallets {
-		s := chain.Open(ctx, c.Local.Store, c.Chain)
-		fmt.Fprintf(w, "%-5s balance %s (height %d, state %s)\n", names[i], s.System.Balance(), s.Tip().NextHeight, s.Tip().StateHash.Short())
+	store, err := e.openStore(dir)
+	if err != nil {
+		return nil, &storageError{dir, err}
 	}
-	return nil
+	open := create
+	if open == nil {
+		open = wallet.Open
+	}
+	w, err := open(ctx, e.config(file, store))
+	if err != nil {
+		store.Close() //nolint:errcheck // reporting err
+		return nil, err
+	}
+	return &session{Wallet: w, path: file, storage: dir, store: store}, nil
+}
+
+// withWallet opens the wallet for a command and closes it after.
+func withWallet(ctx context.Context, e *env, f func(*session) (result, error)) (result, error) {
+	s, err := e.open(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	return f(s)
 }

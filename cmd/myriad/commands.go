@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// result is what a command prints: as JSON with --json (through its json
+// tags), else as text.
+type result interface {
+	text(w io.Writer)
+}
+
+// runner runs a command with its positional arguments.
+type runner func(ctx context.Context, e *env, args []string) (result, error)
+
+// command is one entry of the command table. setup registers the
+// command's flags on fs and returns the function that runs it (reading the
+// flags' values).
+type command struct {
+	name  string // one or two words: "keygen", "wallet init"
+	args  string // positional arguments and required flags, for usage lines
+	help  string // first sentence: the summary; the rest: details
+	setup func(fs *flag.FlagSet) runner
+}
+
+// commands is the command table. To add a command, write its setup
+// function and add a line here; docs/cli.md is regenerated from this table
+// (go test ./cmd/myriad -run TestCLIDoc -rewrite).
+var commands []command
+
+func init() {
+	commands = []command{
+		{"wallet init", "[--genesis FILE | --faucet URL]", "Create a wallet for a network. " +
+			"The genesis comes from a file or from a faucet; --with-new-chain also asks the faucet for a chain.", cmdWalletInit},
+		{"wallet show", "", "Show the wallet: network, keys and tracked chains with their local state.", cmdWalletShow},
+		{"wallet request-chain", "[--faucet URL]", "Ask a faucet for a new chain owned by a new key, and track it. " +
+			"The faucet defaults to the one the wallet was made from, then $MYRIAD_FAUCET_URL.", cmdRequestChain},
+		{"wallet follow-chain", "CHAIN", "Track a chain: download it into the local node. " +
+			"If one of the wallet's keys owns the chain, the wallet can then propose on it.", cmdFollowChain},
+		{"wallet set-default", "CHAIN", "Make a tracked chain the one commands use when none is named.", cmdSetDefault},
+		{"keygen", "", "Make a new key and add it to the wallet; prints its owner, to give to open-chain --owner.", cmdKeygen},
+		{"balance", "[CHAIN[:OWNER]]", "Print an account's balance in the local node, without asking the validators. " +
+			"The default is the default chain's own account.", cmdBalance},
+		{"query-balance", "[CHAIN[:OWNER]]", "Synchronise a chain from the validators and print an account's balance, " +
+			"counting the incoming transfers waiting in its inbox.", cmdQueryBalance},
+		{"sync", "[CHAIN]", "Download a chain's new blocks and waiting incoming messages from the validators.", cmdSync},
+		{"process-inbox", "[CHAIN]", "Take a chain's waiting incoming messages into a new block " +
+			"(a closed chain rejects them).", cmdProcessInbox},
+		{"transfer", "AMOUNT --to CHAIN[:OWNER]", "Send tokens from an account of a chain the wallet owns to any account.", cmdTransfer},
+		{"open-chain", "", "Open a new chain from one of the wallet's chains. " +
+			"It is owned by --owner (default: the parent's owner) and tracked if the wallet holds that key.", cmdOpenChain},
+		{"open-multi-owner-chain", "--owners OWNER,…", "Open a chain shared by several owners, " +
+			"who propose in multi-leader rounds, then take turns.", cmdOpenMultiOwnerChain},
+		{"change-ownership", "[--owners OWNER,…] [--super-owners OWNER,…]", "Replace the owners of a chain the wallet owns.", cmdChangeOwnership},
+		{"close-chain", "CHAIN", "Close a chain: it then only rejects incoming messages, and its owners can propose nothing else.", cmdCloseChain},
+		{"query-validators", "[CHAIN]", "Ask every validator of the committee how far it has a chain (default: the default chain).", cmdQueryValidators},
+		{"sync-validator", "ADDRESS", "Send a validator the blocks of the tracked chains it lacks.", cmdSyncValidator},
+		{"watch", "[CHAIN…]", "Follow chains and print their new blocks and incoming messages until interrupted; " +
+			"--process-inbox takes incoming messages as they come.", cmdWatch},
+		{"demo", "", "Run transfers between three chains on an in-process committee and print what happens.", cmdDemo},
+		{"help", "[COMMAND]", "Show the commands, or one command's flags.", cmdHelp},
+	}
+}
+
+// lookup finds the command named by the first one or two words of args.
+func lookup(args []string) (*command, []string) {
+	for n := min(2, len(args)); n > 0; n-- {
+		name := strings.Join(args[:n], " ")
+		for i := range commands {
+			if commands[i].name == name {
+				return &commands[i], args[n:]
+			}
+		}
+	}
+	return nil, args
+}
+
+func summary(c *command) string {
+	s, _, _ := strings.Cut(c.help, ". ")
+	return strings.TrimSuffix(s, ".")
+}
+
+func usageLine(c *command) string {
+	return strings.TrimSpace(fmt.Sprintf("myriad %s %s [flags]", c.name, c.args))
+}
+
+func overview() string {
+	var b strings.Builder
+	b.WriteString("usage: myriad [--wallet PATH] [--storage PATH] [--json] COMMAND [flags] [args]\n\nCommands:\n")
+	for i := range commands {
+		fmt.Fprintf(&b, "  %-24s %s\n", commands[i].name, summary(&commands[i]))
+	}
+	b.WriteString("\nRun `myriad help COMMAND` for a command's flags.\n")
+	return b.String()
+}
+
+// commandFlags returns a command's own flags (not the global ones).
+func commandFlags(c *command) []*flag.Flag {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	c.setup(fs)
+	var out []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) { out = append(out, f) })
+	return out
+}
+
+func commandHelp(c *command) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "usage: %s\n\n%s\n", usageLine(c), c.help)
+	if flags := commandFlags(c); len(flags) > 0 {
+		b.WriteString("\nFlags:\n")
+		for _, f := range flags {
+			fmt.Fprintf(&b, "  --%s%s\n    \t%s\n", f.Name, defaultText(f), f.Usage)
+		}
+	}
+	b.WriteString("\nGlobal flags: --wallet PATH, --storage PATH, --json.\n")
+	return b.String()
+}
+
+func defaultText(f *flag.Flag) string {
+	if f.DefValue == "" || f.DefValue == "false" {
+		return ""
+	}
+	return fmt.Sprintf(" (default %s)", f.DefValue)
+}
+
+// message is the result of commands that only report what they did.
+type message struct {
+	Message string `json:"message"`
+}
+
+func (m message) text(w io.Writer) { fmt.Fprintln(w, m.Message) }
+
+type helpResult struct {
+	Help string `json:"help"`
+}
+
+func (h helpResult) text(w io.Writer) { io.WriteString(w, h.Help) }
+
+func cmdHelp(*flag.FlagSet) runner {
+	return func(_ context.Context, _ *env, args []string) (result, error) {
+		if len(args) == 0 {
+			return helpResult{overview()}, nil
+		}
+		c, rest := lookup(args)
+		if c == nil || len(rest) > 0 {
+			return nil, usageErrorf("no command %q", strings.Join(args, " "))
+		}
+		return helpResult{commandHelp(c)}, nil
+	}
+}

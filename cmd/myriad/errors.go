@@ -1,0 +1,66 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/myriadchain/myriad/core/chain"
+	"github.com/myriadchain/myriad/core/rpc"
+	"github.com/myriadchain/myriad/core/system"
+	client "github.com/myriadchain/myriad/node-client"
+	"github.com/myriadchain/myriad/wallet"
+)
+
+// usageError is a mistake in the command line (exit code 2).
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// storageError is a failure to open the local storage.
+type storageError struct {
+	dir string
+	err error
+}
+
+func (s *storageError) Error() string { return fmt.Sprintf("open storage %s: %v", s.dir, s.err) }
+func (s *storageError) Unwrap() error { return s.err }
+
+// hints say what to do about the errors users meet, most specific first.
+var hints = []struct {
+	err  error
+	hint string
+}{
+	{wallet.ErrNoWallet, "create one with `myriad wallet init --genesis FILE` (or --faucet URL), or point --wallet or MYRIAD_WALLET at yours"},
+	{wallet.ErrExists, "choose another --wallet path, or remove the old wallet file if you no longer need its keys"},
+	{wallet.ErrFormat, "the wallet file is damaged or from another version of myriad; restore it from a backup"},
+	{wallet.ErrUnknownChain, "`myriad wallet show` lists the tracked chains; `myriad wallet follow-chain CHAIN` tracks another"},
+	{wallet.ErrNoKey, "this wallet only follows the chain: one of its owners must propose"},
+	{wallet.ErrNoDefault, "name a chain, get one with `myriad wallet request-chain --faucet URL`, or pick one with `myriad wallet set-default CHAIN`"},
+	{wallet.ErrNotFound, "check the chain id; a chain just opened appears once the validators have delivered its creation: retry in a moment"},
+	{wallet.ErrFaucet, "the faucet refused: read its message above, then retry later or use another faucet"},
+	{system.ErrInsufficientFunds, "check the balance with `myriad query-balance`; incoming transfers count once `myriad process-inbox` has taken them"},
+	{system.ErrZeroAmount, "give an amount greater than zero"},
+	{system.ErrUnauthorized, "only the account's owner (or a chain owner, for the chain account) may spend from it"},
+	{chain.ErrClosed, "the chain is closed: it can only reject incoming messages"},
+	{chain.ErrNotOwner, "this wallet's key is no longer an owner of the chain"},
+	{rpc.ErrUnavailable, "a validator could not be reached: is the network running? `myriad query-validators` shows which answer"},
+	{client.ErrNoQuorum, "too few validators answered: check them with `myriad query-validators`, then retry (an interrupted block is retried first)"},
+}
+
+// explain returns err's message and a hint for it.
+func explain(err error) (msg, hint string) {
+	var se *storageError
+	if errors.As(err, &se) {
+		return err.Error(), "is another myriad command using this wallet? Otherwise check --storage or MYRIAD_STORAGE"
+	}
+	for _, h := range hints {
+		if errors.Is(err, h.err) {
+			return err.Error(), h.hint
+		}
+	}
+	return err.Error(), ""
+}
