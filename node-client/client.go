@@ -114,12 +114,30 @@ func (c *Client) Sync(ctx context.Context) error {
 	return nil
 }
 
+// applyLocal applies a confirmed block to the local node. The local node
+// sends nothing (validators deliver the block's messages), so it
+// acknowledges its own outbox at once; otherwise its unacknowledged
+// outbox would grow forever and every later block would re-derive all
+// the bundles ever sent.
 func (c *Client) applyLocal(ctx context.Context, cert *block.Certificate) error {
 	_, e, err := c.Local.HandleCertificate(ctx, cert, c.Now())
 	if err != nil {
 		return err
 	}
-	return apply(ctx, c.Local.Store, e)
+	if err := apply(ctx, c.Local.Store, e); err != nil {
+		return err
+	}
+	for _, u := range e.Updates {
+		ack := chain.Ack{Sender: u.Sender, Recipient: u.Recipient, Height: cert.Value.Height()}
+		ae, err := c.Local.HandleAck(ctx, &ack)
+		if err != nil {
+			return err
+		}
+		if err := apply(ctx, c.Local.Store, ae); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Balance returns the chain account's balance in the local state.

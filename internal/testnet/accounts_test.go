@@ -268,3 +268,26 @@ func TestBounceToClosedSender(t *testing.T) {
 		t.Errorf("supply = %s, want %s", got, start)
 	}
 }
+
+// TestWalletOutboxStaysEmpty: a wallet's local node sends nothing, so it
+// must not keep an outbox: were it never acknowledged, every block would
+// re-derive every bundle the chain ever sent, and blocks would get slower
+// without end.
+func TestWalletOutboxStaysEmpty(t *testing.T) {
+	n := New(Config{Validators: 4, Seed: 12, Chains: []amount.Amount{amount.Zero, tokens(100), amount.Zero}})
+	a := n.Wallet(1)
+	for range 3 {
+		mustTransfer(t, a, transfer(ids.Owner{}, to(n.Genesis.ChainID(2)), tokens(1)))
+	}
+	if got := localState(a).PendingOutboxes(); len(got) != 0 {
+		t.Errorf("wallet's local node has unacknowledged outboxes to %d chains, want none", len(got))
+	}
+	// The validators keep theirs until delivery is acknowledged.
+	if got := state(n, 0, a.Chain).OutboxHeights(n.Genesis.ChainID(2)); len(got) != 3 {
+		t.Errorf("validator's outbox heights = %v, want 3 blocks before delivery", got)
+	}
+	mustDeliver(t, n)
+	if got := state(n, 0, a.Chain).PendingOutboxes(); len(got) != 0 {
+		t.Errorf("validator's outboxes after delivery = %d, want none", len(got))
+	}
+}
