@@ -23,6 +23,9 @@ func (w *Wallet) Follow(ctx context.Context, id ids.ChainID, desc *ids.Descripti
 	if err != nil {
 		return Chain{}, err
 	}
+	if err := reachable(ctx, c); err != nil {
+		return Chain{}, err
+	}
 	if err := w.activate(ctx, c, desc); err != nil {
 		return Chain{}, err
 	}

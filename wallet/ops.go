@@ -52,6 +52,9 @@ func (w *Wallet) Sync(ctx context.Context, id ids.ChainID) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
+	if err := reachable(ctx, c); err != nil {
+		return Status{}, err
+	}
 	if err := w.activate(ctx, c, w.description(id)); err != nil {
 		return Status{}, err
 	}
@@ -62,6 +65,21 @@ func (w *Wallet) Sync(ctx context.Context, id ids.ChainID) (Status, error) {
 		return Status{}, err
 	}
 	return w.Status(ctx, id)
+}
+
+// reachable returns ErrUnreachable if no validator answers about the
+// client's chain: the client's synchronisation, which skips validators
+// that fail, would otherwise report stale local state as fresh.
+func reachable(ctx context.Context, c *client.Client) error {
+	var last error
+	for _, n := range c.Validators {
+		_, err := n.ChainInfo(ctx, c.Chain)
+		if err == nil {
+			return nil
+		}
+		last = err
+	}
+	return fmt.Errorf("%w: %w", ErrUnreachable, last)
 }
 
 func (w *Wallet) description(id ids.ChainID) *ids.Description {

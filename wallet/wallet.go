@@ -27,6 +27,7 @@ var (
 	ErrNoKey        = errors.New("wallet: this wallet holds no key for the chain")
 	ErrNoDefault    = errors.New("wallet: no default chain")
 	ErrNotFound     = errors.New("wallet: chain not found on the validators")
+	ErrUnreachable  = errors.New("wallet: no validator answered")
 )
 
 // Config says where a wallet keeps its file and its state and how it

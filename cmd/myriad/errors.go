@@ -47,6 +47,7 @@ var hints = []struct {
 	{system.ErrUnauthorized, "only the account's owner (or a chain owner, for the chain account) may spend from it"},
 	{chain.ErrClosed, "the chain is closed: it can only reject incoming messages"},
 	{chain.ErrNotOwner, "this wallet's key is no longer an owner of the chain"},
+	{wallet.ErrUnreachable, "is the network running, and are the validator addresses in the genesis right? `myriad query-validators` shows what each says"},
 	{rpc.ErrUnavailable, "a validator could not be reached: is the network running? `myriad query-validators` shows which answer"},
 	{client.ErrNoQuorum, "too few validators answered: check them with `myriad query-validators`, then retry (an interrupted block is retried first)"},
 }
