@@ -182,10 +182,12 @@ func TestTwoOfFourOffline(t *testing.T) {
 // be stuck on the first vote: like Linera's client, it may move to the
 // next multi-leader round, which owners enter by proposing.
 //
-// Known bug, skipped unless -testnet.bugs: the client proposes in the
-// validators' current round again, where the honest validators refuse
-// with manager.ErrConflictingProposal, so the chain is stuck at this
-// height until a timeout certificate (which no client builds) moves it.
+// Known bug, skipped unless -testnet.bugs: Propose (behind Transfer and
+// Execute) proposes in the validators' current round again, where the
+// honest validators refuse with manager.ErrConflictingProposal, so the
+// chain is stuck at this height until a timeout certificate (which no
+// client builds) moves it. ProposeDurably is not stuck: it finishes the
+// stored block first (TestNoQuorumThenProposeDurably).
 func TestNoQuorumThenOtherBlock(t *testing.T) {
 	knownBug(t, "client proposes a second block in a round where validators voted for another")
 	ctx := context.Background()
@@ -203,6 +205,35 @@ func TestNoQuorumThenOtherBlock(t *testing.T) {
 	mustTransfer(t, a, transfer(ids.Owner{}, to(b.Chain), tokens(1)))
 	wantBalance(t, n, a.Chain, ids.Owner{}, tokens(94), a)
 	sameStateHashes(t, n, a)
+}
+
+// TestNoQuorumThenProposeDurably: with ProposeDurably, the block that
+// failed for want of a quorum stays pending, and the next call finishes
+// it (the validators that voted repeat their vote) before proposing the
+// new block.
+func TestNoQuorumThenProposeDurably(t *testing.T) {
+	ctx := context.Background()
+	n := New(Config{Validators: 4, Seed: 9, Chains: []amount.Amount{amount.Zero, tokens(100), amount.Zero}})
+	a, b := n.Wallet(1), n.Wallet(2)
+	pay := func(x uint64) []block.Transaction {
+		op := transfer(ids.Owner{}, to(b.Chain), tokens(x)).AsBlockOperation()
+		return []block.Transaction{{Operation: &op}}
+	}
+	n.Validators[2].Fault = Offline
+	n.Validators[3].Fault = Offline
+	if _, err := a.ProposeDurably(ctx, pay(20)); !errors.Is(err, client.ErrNoQuorum) {
+		t.Fatalf("with 2 of 4 offline: err = %v, want ErrNoQuorum", err)
+	}
+	n.Validators[3].Fault = Honest
+	n.Advance(1_000_000)
+	c, err := a.ProposeDurably(ctx, pay(5))
+	if err != nil {
+		t.Fatalf("propose after one validator is back: %v", err)
+	}
+	if c.Value.Height() != 1 {
+		t.Errorf("new block at height %d, want 1 (after the pending block)", c.Value.Height())
+	}
+	wantBalance(t, n, a.Chain, ids.Owner{}, tokens(75), a)
 }
 
 type chainTip = struct {
