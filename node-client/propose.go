@@ -69,10 +69,16 @@ func (c *Client) Propose(ctx context.Context, txs []block.Transaction) (*block.C
 // this height; the client finished it and the caller should retry.
 var ErrLockedBlock = errors.New("client: finished a locked block first; propose again")
 
-// roundAndLock returns the highest round the validators are in at height
-// h, and the highest validated certificate any reports as locked.
+// roundAndLock returns the round to propose a new block in at height h,
+// and the highest validated certificate any validator reports as locked.
+// The round is the highest the validators are in; if one of them already
+// accepted a proposal there (an earlier attempt that found no quorum, or
+// another device of the owner), a new block must not conflict with it, so
+// the next multi-leader round is opened instead when the chain has one.
 func (c *Client) roundAndLock(ctx context.Context, h uint64) (block.Round, *block.Certificate) {
-	round := c.local(ctx).System.Ownership().FirstRound()
+	own := c.local(ctx).System.Ownership()
+	round := own.FirstRound()
+	taken := false
 	var locked *block.Certificate
 	for _, v := range c.Validators {
 		info, err := v.ChainInfo(ctx, c.Chain)
@@ -80,11 +86,17 @@ func (c *Client) roundAndLock(ctx context.Context, h uint64) (block.Round, *bloc
 			continue
 		}
 		if round.Less(info.Round) {
-			round = info.Round
+			round, taken = info.Round, false
+		}
+		if info.Proposal != nil && info.Proposal.Round == round {
+			taken = true
 		}
 		if info.Locked != nil && (locked == nil || locked.Round.Less(info.Locked.Round)) {
 			locked = info.Locked
 		}
+	}
+	if next := own.NextRound(round); taken && next.Kind == block.MultiLeader && own.HasRound(next) {
+		round = next
 	}
 	return round, locked
 }

@@ -65,6 +65,10 @@ func (in Info) Encode(w *codec.Writer) {
 		if in.Locked != nil {
 			in.Locked.Encode(w)
 		}
+		w.Bool(in.Proposal != nil)
+		if in.Proposal != nil {
+			in.Proposal.Encode(w)
+		}
 	}
 	codec.WriteListOf(w, in.Pending)
 }
@@ -82,6 +86,10 @@ func (in *Info) Decode(r *codec.Reader) {
 		if r.Bool() {
 			in.Locked = new(block.Certificate)
 			in.Locked.Decode(r)
+		}
+		if r.Bool() {
+			in.Proposal = new(block.Proposal)
+			in.Proposal.Decode(r)
 		}
 	}
 	in.Pending = codec.ListOf[block.IncomingBundle](r, block.MaxTransactions, 32+8+8+32+4+4+1)

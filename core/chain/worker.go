@@ -297,6 +297,10 @@ type Info struct {
 	RoundTimeout uint64
 	// Locked is the validated certificate the chain's round is locked on.
 	Locked *block.Certificate
+	// Proposal is the proposal this validator accepted in the current
+	// round, if any: a client proposing a different block must use a later
+	// round.
+	Proposal *block.Proposal
 	// Pending lists the inbox's bundles not yet taken, in order per sender.
 	Pending []block.IncomingBundle
 }
@@ -309,6 +313,7 @@ func (w *Worker) Info(ctx context.Context, id ids.ChainID, now uint64) (*Info, e
 		m := s.Manager(now)
 		in.Epoch, in.Tip, in.Ownership = s.System.Epoch(), s.Tip(), s.System.Ownership()
 		in.Round, in.RoundTimeout, in.Locked = m.CurrentRound(), m.RoundTimeout(), m.Locked()
+		in.Proposal = m.Proposal()
 	}
 	in.Pending = s.PendingBundles()
 	return in, s.Tx.Err()

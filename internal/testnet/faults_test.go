@@ -182,14 +182,9 @@ func TestTwoOfFourOffline(t *testing.T) {
 // be stuck on the first vote: like Linera's client, it may move to the
 // next multi-leader round, which owners enter by proposing.
 //
-// Known bug, skipped unless -testnet.bugs: Propose (behind Transfer and
-// Execute) proposes in the validators' current round again, where the
-// honest validators refuse with manager.ErrConflictingProposal, so the
-// chain is stuck at this height until a timeout certificate (which no
-// client builds) moves it. ProposeDurably is not stuck: it finishes the
-// stored block first (TestNoQuorumThenProposeDurably).
+// Propose sees (chain.Info.Proposal) that the current round already has a
+// proposal and opens the next multi-leader round.
 func TestNoQuorumThenOtherBlock(t *testing.T) {
-	knownBug(t, "client proposes a second block in a round where validators voted for another")
 	ctx := context.Background()
 	n := New(Config{Validators: 4, Seed: 9, Chains: []amount.Amount{amount.Zero, tokens(100), amount.Zero}})
 	a, b := n.Wallet(1), n.Wallet(2)
