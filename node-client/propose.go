@@ -13,7 +13,8 @@ import (
 )
 
 // ProcessInbox takes every pending incoming bundle into a new block. On a
-// closed chain the bundles are rejected (tracked messages bounce back).
+// closed chain the bundles are rejected (tracked messages bounce back),
+// except returning bounces, which are kept.
 // It returns nil, nil if there was nothing to take.
 func (c *Client) ProcessInbox(ctx context.Context) (*block.Certificate, error) {
 	pending, err := c.PendingBundles(ctx)
@@ -23,7 +24,7 @@ func (c *Client) ProcessInbox(ctx context.Context) (*block.Certificate, error) {
 	closed := c.local(ctx).System.Closed()
 	txs := make([]block.Transaction, len(pending))
 	for i := range pending {
-		if closed {
+		if closed && !chain.OnlyBounces(&pending[i].Bundle) {
 			pending[i].Action = block.Reject
 		}
 		txs[i] = block.Transaction{Bundle: &pending[i]}

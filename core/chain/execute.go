@@ -157,7 +157,7 @@ func (s *State) executeBundle(sc *system.Context, ib *block.IncomingBundle, opts
 		}
 		return nil
 	}
-	if s.System.Closed() {
+	if s.System.Closed() && !OnlyBounces(&ib.Bundle) {
 		return ErrClosed
 	}
 	for _, pm := range ib.Bundle.Messages {
@@ -222,4 +222,16 @@ func (f *feeMeter) chargeMessage(m block.OutgoingMessage) error {
 		return err
 	}
 	return f.charge(f.policy.MessageByte, uint64(len(m.Message.Bytes)))
+}
+
+// OnlyBounces reports whether every message of b is a bounce: a closed
+// chain accepts such bundles, so returned tokens are kept, not burned
+// (nothing bounces a bounce).
+func OnlyBounces(b *block.Bundle) bool {
+	for _, pm := range b.Messages {
+		if pm.Kind != block.Bouncing {
+			return false
+		}
+	}
+	return len(b.Messages) > 0
 }

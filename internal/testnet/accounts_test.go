@@ -233,14 +233,9 @@ func TestBounceFromClosedChain(t *testing.T) {
 }
 
 // TestBounceToClosedSender: a credit to a closed chain bounces back, but
-// its sender has closed meanwhile and must reject the bounce as well;
-// nothing bounces a bounce, so the tokens vanish and the supply shrinks.
-//
-// Known issue, skipped unless -testnet.bugs (Linera behaves the same): the
-// supply should be conserved, e.g. by letting a closed chain accept
-// bundles made only of bouncing messages into its (locked) balance.
+// its sender has closed meanwhile. Nothing bounces a bounce, so the closed
+// sender accepts bundles made only of bounces: the supply is conserved.
 func TestBounceToClosedSender(t *testing.T) {
-	knownBug(t, "a bounce to a closed chain is burned")
 	ctx := context.Background()
 	n := New(Config{Validators: 4, Seed: 10, Chains: []amount.Amount{amount.Zero, tokens(100)}})
 	a := n.Wallet(1)
