@@ -1,0 +1,207 @@
+package validator
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/myriadchain/myriad/core/chain"
+	"github.com/myriadchain/myriad/core/ids"
+)
+
+// job is one cross-chain delivery for a shard's deliverers: an update to
+// send, or (resend) a chain whose pending updates must be re-derived and
+// sent again.
+type job struct {
+	update *chain.Update
+	resend ids.ChainID
+}
+
+// retrySet holds the chains of a shard with unacknowledged outboxes and
+// when to try each again.
+type retrySet struct {
+	mu sync.Mutex
+	m  map[ids.ChainID]*retryState
+}
+
+type retryState struct {
+	due     time.Time
+	backoff time.Duration
+}
+
+// add schedules a retry of id after wait, unless one is scheduled.
+func (r *retrySet) add(id ids.ChainID, wait time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.m[id] == nil {
+		r.m[id] = &retryState{due: time.Now().Add(wait), backoff: wait}
+	}
+}
+
+func (r *retrySet) remove(id ids.ChainID) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.m, id)
+}
+
+func (r *retrySet) len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.m)
+}
+
+// due returns the chains due at now, in id order, and schedules their
+// next retry with the backoff doubled (up to maxWait).
+func (r *retrySet) due(now time.Time, base, maxWait time.Duration) []ids.ChainID {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []ids.ChainID
+	for id, st := range r.m {
+		if now.Before(st.due) {
+			continue
+		}
+		out = append(out, id)
+		st.backoff = min(max(2*st.backoff, base), maxWait)
+		st.due = now.Add(st.backoff)
+	}
+	slices.SortFunc(out, func(a, b ids.ChainID) int { return bytes.Compare(a[:], b[:]) })
+	return out
+}
+
+// enqueue hands a job to the shard's deliverers, waiting while the queue
+// is full (back-pressure) until ctx is done. A job that could not be
+// queued is not lost: its chain is in the pending index and retried.
+func (sh *shard) enqueue(ctx context.Context, j job) {
+	select {
+	case sh.jobs <- j:
+	case <-ctx.Done():
+	}
+}
+
+// deliver runs jobs until ctx is done.
+func (sh *shard) deliver(ctx context.Context) {
+	for {
+		select {
+		case j := <-sh.jobs:
+			sh.run(ctx, j)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func (sh *shard) run(ctx context.Context, j job) {
+	if j.update != nil {
+		sh.srv.sendUpdate(ctx, j.update)
+		return
+	}
+	ups, err := sh.pendingUpdates(ctx, j.resend)
+	if err != nil {
+		sh.srv.log.Warn("cross-chain retry: read outboxes", "chain", j.resend.Short(), "err", err)
+		return
+	}
+	for i := range ups {
+		sh.srv.sendUpdate(ctx, &ups[i])
+	}
+}
+
+// retryLoop re-sends, with capped exponential backoff, the updates of
+// chains whose outboxes are not yet acknowledged, until ctx is done. Its
+// first pass is at once, for the chains loadPending found.
+func (sh *shard) retryLoop(ctx context.Context) {
+	cfg := sh.srv.cfg
+	t := time.NewTicker(max(cfg.RetryBase/4, time.Millisecond))
+	defer t.Stop()
+	now := time.Now()
+	for {
+		for _, id := range sh.retry.due(now, cfg.RetryBase, cfg.RetryMax) {
+			sh.enqueue(ctx, job{resend: id})
+		}
+		select {
+		case now = <-t.C:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// loadPending schedules, at once, a retry of every chain of this shard in
+// the store's pending index: deliveries interrupted by a restart resume.
+func (sh *shard) loadPending(ctx context.Context) error {
+	n := sh.srv.cfg.Shards
+	return sh.srv.store.Scan(ctx, pendingPrefix, func(key, _ []byte) error {
+		var id ids.ChainID
+		if len(key) != len(pendingPrefix)+len(id) {
+			return nil
+		}
+		copy(id[:], key[len(pendingPrefix):])
+		if ShardOf(id, n) == sh.index {
+			sh.retry.add(id, 0)
+		}
+		return nil
+	})
+}
+
+// sendUpdate delivers u to its recipient's shard: in-process if local,
+// else over rpc to the peer. A failure is logged and left to the retry
+// loop. On a local delivery, the recipient's acknowledgements go back to
+// the sender's shard at once.
+func (s *Server) sendUpdate(ctx context.Context, u *chain.Update) {
+	sh, peer := s.route(u.Recipient)
+	var err error
+	if sh != nil {
+		var e *chain.Effects
+		if e, err = sh.update(ctx, u); err == nil {
+			s.settle(ctx, e)
+		}
+	} else {
+		err = peer.Update(ctx, u)
+	}
+	if err != nil {
+		s.metrics.deliveryFails.Add(1)
+		s.log.Debug("cross-chain update failed; will retry", "from", u.Sender.Short(), "to", u.Recipient.Short(), "err", err)
+		return
+	}
+	s.metrics.deliveries.Add(1)
+}
+
+// sendAck delivers an acknowledgement to its sender's shard. A lost
+// acknowledgement costs only a repeated update: the recipient acknowledges
+// again.
+func (s *Server) sendAck(ctx context.Context, a *chain.Ack) {
+	sh, peer := s.route(a.Sender)
+	var err error
+	if sh != nil {
+		err = sh.ack(ctx, a)
+	} else {
+		err = peer.Ack(ctx, a)
+	}
+	if err != nil {
+		s.log.Debug("cross-chain ack failed", "from", a.Recipient.Short(), "to", a.Sender.Short(), "err", err)
+	}
+}
+
+// settle does what a request's effects ask after the batch is durable and
+// the reply sent: queue the updates on the sender's shard, deliver the
+// acknowledgements, publish the notifications.
+func (s *Server) settle(ctx context.Context, e *chain.Effects) {
+	if e == nil {
+		return
+	}
+	for i := range e.Updates {
+		if sh, _ := s.route(e.Updates[i].Sender); sh != nil {
+			sh.enqueue(ctx, job{update: &e.Updates[i]})
+		}
+	}
+	for i := range e.Acks {
+		s.sendAck(ctx, &e.Acks[i])
+	}
+	for _, n := range e.Notifications {
+		if n.Kind == chain.NewBlock {
+			s.metrics.confirmed.Add(1)
+		}
+		s.hub.publish(n)
+	}
+}
