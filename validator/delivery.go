@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/myriadchain/myriad/core/chain"
+	"github.com/myriadchain/myriad/core/codec"
 	"github.com/myriadchain/myriad/core/ids"
+	"github.com/myriadchain/myriad/core/rpc"
 )
 
 // job is one cross-chain delivery for a shard's deliverers: an update to
@@ -144,10 +146,19 @@ func (sh *shard) loadPending(ctx context.Context) error {
 	})
 }
 
+// peerTimeout bounds one cross-chain call to another shard process, so
+// that a peer that hangs does not hold a deliverer; the retry loop tries
+// again later.
+const peerTimeout = 10 * time.Second
+
+// maxUpdateBytes bounds the bundles of one Update frame to a peer: a long
+// backlog is sent in several.
+const maxUpdateBytes = rpc.MaxFrameSize / 2
+
 // sendUpdate delivers u to its recipient's shard: in-process if local,
-// else over rpc to the peer. A failure is logged and left to the retry
-// loop. On a local delivery, the recipient's acknowledgements go back to
-// the sender's shard at once.
+// else over rpc to the peer (split in frames of whole blocks). A failure
+// is logged and left to the retry loop. On a local delivery, the
+// recipient's acknowledgements go back to the sender's shard at once.
 func (s *Server) sendUpdate(ctx context.Context, u *chain.Update) {
 	sh, peer := s.route(u.Recipient)
 	var err error
@@ -157,7 +168,14 @@ func (s *Server) sendUpdate(ctx context.Context, u *chain.Update) {
 			s.settle(ctx, e)
 		}
 	} else {
-		err = peer.Update(ctx, u)
+		for _, part := range splitUpdate(u, maxUpdateBytes) {
+			pctx, cancel := context.WithTimeout(ctx, peerTimeout)
+			err = peer.Update(pctx, &part)
+			cancel()
+			if err != nil {
+				break
+			}
+		}
 	}
 	if err != nil {
 		s.metrics.deliveryFails.Add(1)
@@ -165,6 +183,28 @@ func (s *Server) sendUpdate(ctx context.Context, u *chain.Update) {
 		return
 	}
 	s.metrics.deliveries.Add(1)
+}
+
+// splitUpdate splits u into updates of at most maxBytes of bundles each
+// (or one block's bundles, if more), cutting only between blocks: the
+// recipient acknowledges whole heights, so a block's bundles must arrive
+// together.
+func splitUpdate(u *chain.Update, maxBytes int) []chain.Update {
+	var out []chain.Update
+	start, size := 0, 0
+	for i := 0; i < len(u.Bundles); {
+		end, n := i, 0 // the bundles of the block at i: [i, end)
+		for ; end < len(u.Bundles) && u.Bundles[end].Height == u.Bundles[i].Height; end++ {
+			n += len(codec.Marshal(u.Bundles[end]))
+		}
+		if i > start && size+n > maxBytes {
+			out = append(out, chain.Update{Sender: u.Sender, Recipient: u.Recipient, Bundles: u.Bundles[start:i]})
+			start, size = i, 0
+		}
+		size += n
+		i = end
+	}
+	return append(out, chain.Update{Sender: u.Sender, Recipient: u.Recipient, Bundles: u.Bundles[start:]})
 }
 
 // sendAck delivers an acknowledgement to its sender's shard. A lost
@@ -176,7 +216,9 @@ func (s *Server) sendAck(ctx context.Context, a *chain.Ack) {
 	if sh != nil {
 		err = sh.ack(ctx, a)
 	} else {
-		err = peer.Ack(ctx, a)
+		pctx, cancel := context.WithTimeout(ctx, peerTimeout)
+		err = peer.Ack(pctx, a)
+		cancel()
 	}
 	if err != nil {
 		s.log.Debug("cross-chain ack failed", "from", a.Recipient.Short(), "to", a.Sender.Short(), "err", err)

@@ -20,7 +20,7 @@ import (
 
 // oneValidator starts a Server of a one-validator committee on 127.0.0.1
 // over store, with cfg's limits, and returns it with its address.
-func oneValidator(t *testing.T, store kv.Store, cfg Config) (*Server, *chain.Genesis, string) {
+func oneValidator(t testing.TB, store kv.Store, cfg Config) (*Server, *chain.Genesis, string) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(3, 3))
 	k := key(rng)
