@@ -26,7 +26,7 @@ import (
 // process, each with its own store, and wallets that reach them over the
 // wire.
 type testnet struct {
-	t       *testing.T
+	t       testing.TB
 	genesis *chain.Genesis
 	vkeys   []*keys.PrivateKey
 	owners  []*keys.PrivateKey
@@ -67,7 +67,7 @@ func logger() *slog.Logger {
 
 func nowMicro() uint64 { return uint64(time.Now().UnixMicro()) }
 
-func listen(t *testing.T, addr string) net.Listener {
+func listen(t testing.TB, addr string) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -79,7 +79,7 @@ func listen(t *testing.T, addr string) net.Listener {
 // makeGenesis returns a genesis whose committee has one validator of
 // weight 1 per address, and root chains with the given balances, each
 // owned by its own key; and the validator and owner keys.
-func makeGenesis(t *testing.T, addrs []string, balances []amount.Amount) (g *chain.Genesis, vkeys, owners []*keys.PrivateKey) {
+func makeGenesis(t testing.TB, addrs []string, balances []amount.Amount) (g *chain.Genesis, vkeys, owners []*keys.PrivateKey) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	var vals []committee.Validator
@@ -102,7 +102,7 @@ func makeGenesis(t *testing.T, addrs []string, balances []amount.Amount) (g *cha
 }
 
 // newNet starts a network whose validators all run every shard.
-func newNet(t *testing.T, nc netConfig) *testnet {
+func newNet(t testing.TB, nc netConfig) *testnet {
 	t.Helper()
 	n := &testnet{t: t, tweak: nc.tweak}
 	for range nc.validators {
@@ -134,7 +134,7 @@ func (n *testnet) openStore(i int) kv.Store {
 	return openPebble(n.t, n.dirs[i])
 }
 
-func openPebble(t *testing.T, dir string) kv.Store {
+func openPebble(t testing.TB, dir string) kv.Store {
 	t.Helper()
 	s, err := pebblestore.New(pebblestore.Config{Dir: dir})
 	if err != nil {
@@ -143,7 +143,7 @@ func openPebble(t *testing.T, dir string) kv.Store {
 	return s
 }
 
-func mustNew(t *testing.T, cfg validator.Config) *validator.Server {
+func mustNew(t testing.TB, cfg validator.Config) *validator.Server {
 	t.Helper()
 	s, err := validator.New(cfg)
 	if err != nil {
@@ -209,7 +209,7 @@ func (n *testnet) remote(i int) *client.Remote {
 	return dial(n.t, "ws://"+n.addrs[i])
 }
 
-func dial(t *testing.T, addr string) *client.Remote {
+func dial(t testing.TB, addr string) *client.Remote {
 	t.Helper()
 	r, err := client.Dial(t.Context(), addr, dialOptions())
 	if err != nil {
@@ -226,7 +226,7 @@ func (n *testnet) wallet(i int) *client.Client {
 	return newWallet(n.t, n.genesis, i, n.owners[i], n.remotes())
 }
 
-func newWallet(t *testing.T, g *chain.Genesis, i int, k *keys.PrivateKey, rs []*client.Remote) *client.Client {
+func newWallet(t testing.TB, g *chain.Genesis, i int, k *keys.PrivateKey, rs []*client.Remote) *client.Client {
 	t.Helper()
 	store := kv.NewMemory()
 	if err := g.Initialize(t.Context(), store); err != nil {
@@ -244,7 +244,7 @@ func transfer(to ids.ChainID, a amount.Amount) system.Operation {
 }
 
 // subscribe subscribes to chain id at each remote.
-func subscribe(t *testing.T, rs []*client.Remote, id ids.ChainID) []<-chan chain.Notification {
+func subscribe(t testing.TB, rs []*client.Remote, id ids.ChainID) []<-chan chain.Notification {
 	t.Helper()
 	var out []<-chan chain.Notification
 	for _, r := range rs {
@@ -259,7 +259,7 @@ func subscribe(t *testing.T, rs []*client.Remote, id ids.ChainID) []<-chan chain
 
 // waitFor waits, up to a deadline, for a notification of kind k from
 // each channel.
-func waitFor(t *testing.T, chans []<-chan chain.Notification, k chain.NotificationKind) {
+func waitFor(t testing.TB, chans []<-chan chain.Notification, k chain.NotificationKind) {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
 	for i, ch := range chans {
