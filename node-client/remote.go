@@ -39,6 +39,11 @@ type DialOptions struct {
 	// (0: 2 s). Requests made while waiting fail at once with
 	// rpc.ErrUnavailable.
 	MinBackoff, MaxBackoff time.Duration
+	// RedialAtOnce makes requests made during a backoff try to connect at
+	// once instead of failing. A validator's shards use it for their peers,
+	// which must be usable as soon as they are back; the backoff then
+	// paces only the reconnection that renews subscriptions.
+	RedialAtOnce bool
 	// NotificationBuffer is the capacity of each Subscribe channel; 0
 	// means 256.
 	NotificationBuffer int
@@ -216,8 +221,8 @@ func (r *Remote) session(ctx context.Context) (*session, error) {
 			case <-ctx.Done():
 				return nil, ctx.Err()
 			}
-		case time.Now().Before(r.retryAt):
-			err := fmt.Errorf("%w: %s: reconnecting after: %v", rpc.ErrUnavailable, r.address, r.lastErr)
+		case !r.opts.RedialAtOnce && time.Now().Before(r.retryAt):
+			err := fmt.Errorf("%w: %s: reconnecting after: %w", rpc.ErrUnavailable, r.address, r.lastErr)
 			r.mu.Unlock()
 			return nil, err
 		}
@@ -228,7 +233,7 @@ func (r *Remote) session(ctx context.Context) (*session, error) {
 		r.connected(s, err, ctx.Err() != nil)
 		close(done)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", rpc.ErrUnavailable, r.address, err)
+			return nil, fmt.Errorf("%w: %s: %w", rpc.ErrUnavailable, r.address, err)
 		}
 		return s, nil
 	}
@@ -434,7 +439,7 @@ func (s *session) roundTrip(ctx context.Context, f rpc.Frame) (reply rpc.Frame, 
 	s.mu.Lock()
 	if s.err != nil {
 		s.mu.Unlock()
-		return rpc.Frame{}, false, fmt.Errorf("%w: connection lost: %v", rpc.ErrUnavailable, s.err)
+		return rpc.Frame{}, false, fmt.Errorf("%w: connection lost: %w", rpc.ErrUnavailable, s.err)
 	}
 	s.pending[f.ID] = ch
 	s.mu.Unlock()
@@ -444,7 +449,7 @@ func (s *session) roundTrip(ctx context.Context, f rpc.Frame) (reply rpc.Frame, 
 	cancel()
 	if err != nil {
 		s.fail(err)
-		return rpc.Frame{}, false, fmt.Errorf("%w: write: %v", rpc.ErrUnavailable, err)
+		return rpc.Frame{}, false, fmt.Errorf("%w: write: %w", rpc.ErrUnavailable, err)
 	}
 	select {
 	case reply = <-ch:
@@ -455,7 +460,7 @@ func (s *session) roundTrip(ctx context.Context, f rpc.Frame) (reply rpc.Frame, 
 			return reply, true, nil
 		default:
 		}
-		return rpc.Frame{}, true, fmt.Errorf("%w: connection lost: %v", rpc.ErrUnavailable, s.failure())
+		return rpc.Frame{}, true, fmt.Errorf("%w: connection lost: %w", rpc.ErrUnavailable, s.failure())
 	case <-ctx.Done():
 		return rpc.Frame{}, true, ctx.Err()
 	}

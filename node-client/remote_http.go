@@ -27,12 +27,12 @@ func PostFrame(ctx context.Context, httpURL string, f rpc.Frame) (rpc.Frame, err
 	req.Header.Set("Content-Type", "application/octet-stream")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return rpc.Frame{}, fmt.Errorf("%w: post frame: %v", rpc.ErrUnavailable, err)
+		return rpc.Frame{}, fmt.Errorf("%w: post frame: %w", rpc.ErrUnavailable, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, rpc.MaxFrameSize+1))
 	if err != nil {
-		return rpc.Frame{}, fmt.Errorf("%w: post frame: read reply: %v", rpc.ErrUnavailable, err)
+		return rpc.Frame{}, fmt.Errorf("%w: post frame: read reply: %w", rpc.ErrUnavailable, err)
 	}
 	reply, err := rpc.ParseFrame(body)
 	if err != nil {
