@@ -152,21 +152,9 @@ type blockHeight uint64
 // ImplementsGraphQLType maps the type to the schema's scalar.
 func (blockHeight) ImplementsGraphQLType(name string) bool { return name == "BlockHeight" }
 
-// UnmarshalGraphQL reads a height given as a number.
-func (h *blockHeight) UnmarshalGraphQL(v any) error {
-	switch n := v.(type) {
-	case int32:
-		if n >= 0 {
-			*h = blockHeight(n)
-			return nil
-		}
-	case float64:
-		if n >= 0 && n <= 1<<53 && n == math.Trunc(n) {
-			*h = blockHeight(n)
-			return nil
-		}
-	}
-	return fmt.Errorf("faucet: %v is not a block height", v)
+// UnmarshalGraphQL refuses input: the scalar is only returned.
+func (*blockHeight) UnmarshalGraphQL(any) error {
+	return errors.New("faucet: BlockHeight is an output type")
 }
 
 // gqlError is a resolver error with the GraphQL extensions clients
