@@ -2,15 +2,12 @@ package wallet_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/myriadchain/myriad/core/ids"
-	"github.com/myriadchain/myriad/core/system"
 	"github.com/myriadchain/myriad/internal/testnet"
-	client "github.com/myriadchain/myriad/node-client"
 	"github.com/myriadchain/myriad/storage/crash"
 	"github.com/myriadchain/myriad/wallet"
 )
@@ -117,38 +114,5 @@ func TestPendingBlockKeptUntilQuorum(t *testing.T) {
 	wantBalance(t, w, a, "84") // 100 - 7 - 9: the 8 was never proposed
 	if st, _ := w.Status(ctx, a); st.Height != 2 || st.Pending != nil {
 		t.Errorf("Status = height %d, pending %v; want height 2, none pending", st.Height, st.Pending)
-	}
-}
-
-// TestDifferentBlockAfterCrashStallsFastChain shows what the pending block
-// prevents: a client that forgets its interrupted fast-round block and
-// proposes another at the same height splits the validators' votes, and
-// neither block can ever be confirmed.
-func TestDifferentBlockAfterCrashStallsFastChain(t *testing.T) {
-	ctx := context.Background()
-	h := newHarness(t, true)
-	store := crash.New()
-	w := h.wallet(new(wallet.MemFile), store)
-	a := h.own(w, 1)
-	b := h.net.Genesis.ChainID(2)
-	h.onCrash = func() { store.CrashAfter(0) }
-	h.crashAfterProposals = 2
-	if _, err := w.Transfer(ctx, ids.Account{Chain: a}, ids.Account{Chain: b}, tokens("7")); err == nil {
-		t.Fatalf("transfer survived the crash")
-	}
-	h.crashed = false
-	store = store.Restart()
-	w = h.wallet(new(wallet.MemFile), store)
-	naive, err := w.Client(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	naive.Key = h.net.Key(1)
-	// Propose, unlike ProposeDurably, builds a new block without looking for a pending one.
-	if _, err := naive.Execute(ctx, system.Transfer(ids.Owner{}, ids.Account{Chain: b}, tokens("11"))); !errors.Is(err, client.ErrNoQuorum) {
-		t.Fatalf("different block at the same height = %v, want ErrNoQuorum", err)
-	}
-	if _, err := naive.RetryPending(ctx); !errors.Is(err, client.ErrNoQuorum) {
-		t.Errorf("retrying the first block after the split = %v, want ErrNoQuorum: the chain is stuck", err)
 	}
 }
