@@ -122,7 +122,7 @@ func showWallet(ctx context.Context, s *session) (walletView, error) {
 }
 
 func cmdWalletInit(fs *flag.FlagSet) runner {
-	genesisFile := fs.String("genesis", "", "genesis file of the network")
+	genesisFile := fs.String("genesis", "", "genesis file of the network, as validators and `myriad net up` write it")
 	faucetURL := fs.String("faucet", "", "faucet to get the genesis from")
 	newChain := fs.Bool("with-new-chain", false, "also ask the faucet for a chain (needs --faucet)")
 	return func(ctx context.Context, e *env, args []string) (result, error) {

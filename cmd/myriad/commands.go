@@ -38,7 +38,9 @@ func init() {
 			"The genesis comes from a file or from a faucet; --with-new-chain also asks the faucet for a chain.", cmdWalletInit},
 		{"wallet show", "", "Show the wallet: network, keys and tracked chains with their local state.", cmdWalletShow},
 		{"wallet request-chain", "[--faucet URL]", "Ask a faucet for a new chain owned by a new key, and track it. " +
-			"The faucet defaults to the one the wallet was made from, then $MYRIAD_FAUCET_URL.", cmdRequestChain},
+			"The faucet defaults to the one the wallet was made from, then $MYRIAD_FAUCET_URL. " +
+			"It is asked over GraphQL: `mutation { claim(owner: \"OWNER\") }` answers the new chain's description " +
+			"`{\"parent\": CHAIN, \"height\": H, \"index\": I}`, and `query { genesisConfig }` the genesis file.", cmdRequestChain},
 		{"wallet follow-chain", "CHAIN", "Track a chain: download it into the local node. " +
 			"If one of the wallet's keys owns the chain, the wallet can then propose on it.", cmdFollowChain},
 		{"wallet set-default", "CHAIN", "Make a tracked chain the one commands use when none is named.", cmdSetDefault},
@@ -85,7 +87,7 @@ func summary(c *command) string {
 }
 
 func usageLine(c *command) string {
-	return strings.TrimSpace(fmt.Sprintf("myriad %s %s [flags]", c.name, c.args))
+	return strings.Join(strings.Fields(fmt.Sprintf("myriad %s %s [flags]", c.name, c.args)), " ")
 }
 
 func overview() string {

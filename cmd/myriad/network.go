@@ -10,6 +10,7 @@ import (
 	"github.com/myriadchain/myriad/core/kv"
 	client "github.com/myriadchain/myriad/node-client"
 	pebblestore "github.com/myriadchain/myriad/storage/pebble"
+	"github.com/myriadchain/myriad/validator"
 	"github.com/myriadchain/myriad/wallet"
 )
 
@@ -20,8 +21,15 @@ func systemEnv() *env {
 		openStore: func(dir string) (kv.Store, error) { return pebblestore.New(pebblestore.Config{Dir: dir}) }}
 }
 
-// parseGenesis reads a genesis file.
-func parseGenesis(b []byte) (*chain.Genesis, error) { return wallet.ParseGenesis(b) }
+// parseGenesis reads a genesis file in the network's format (the one
+// validators and `myriad net up` write: validator.GenesisFile).
+func parseGenesis(b []byte) (*chain.Genesis, error) {
+	f, err := validator.ParseGenesis(b)
+	if err != nil {
+		return nil, err
+	}
+	return f.Genesis()
+}
 
 // remoteDialer reaches validators over the WebSocket transport. The
 // connection is made by the first request, so a validator that is down

@@ -198,9 +198,8 @@ func (s *session) close() {
 }
 
 func (e *env) config(file string, store kv.Store) wallet.Config {
-	level := slog.LevelWarn
 	return wallet.Config{File: wallet.DiskFile(file), Store: store, Dialer: e.dialer, Now: e.now, Rand: e.rand,
-		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))}
+		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 }
 
 // open opens the wallet and its store, or creates the wallet with create

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"github.com/myriadchain/myriad/internal/testnet"
 	client "github.com/myriadchain/myriad/node-client"
 	pebblestore "github.com/myriadchain/myriad/storage/pebble"
+	"github.com/myriadchain/myriad/validator"
 	"github.com/myriadchain/myriad/wallet"
 )
 
@@ -58,14 +58,11 @@ type scriptNet struct {
 func setupNet(e *testscript.Env) error {
 	n := testnet.New(testnet.Config{Validators: 4, Seed: 1, Chains: []amount.Amount{amount.Zero, amount.Tokens(1000)}})
 	sn := &scriptNet{net: n}
-	g, err := wallet.MarshalGenesis(n.Genesis)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(e.WorkDir, "genesis.json"), g, 0o644); err != nil {
+	if err := writeGenesis(filepath.Join(e.WorkDir, "genesis.json"), n); err != nil {
 		return err
 	}
 	ctx := context.Background()
+	var err error
 	sn.faucet, err = wallet.Create(ctx, wallet.Config{File: new(wallet.MemFile), Store: kv.NewMemory(), Dialer: sn,
 		Now: sn.now}, n.Genesis, "")
 	if err != nil {
@@ -78,6 +75,28 @@ func setupNet(e *testscript.Env) error {
 		return err
 	}
 	e.Values["net"] = sn
+	return nil
+}
+
+// writeGenesis writes the network's genesis in the validators' format.
+func writeGenesis(path string, n *testnet.Network) error {
+	f := &validator.GenesisFile{Committee: validator.GenesisCommittee{Policy: "no-fees"}, Timestamp: n.Genesis.Timestamp}
+	for _, v := range n.Genesis.Committee.Validators {
+		f.Committee.Validators = append(f.Committee.Validators, validator.GenesisValidator{PublicKey: v.PublicKey, Weight: v.Weight, Address: v.Address})
+	}
+	for i, c := range n.Genesis.Chains {
+		f.Chains = append(f.Chains, validator.GenesisChain{Owner: n.Key(i).Owner(), Balance: c.Balance})
+	}
+	if err := validator.WriteGenesis(path, f); err != nil {
+		return err
+	}
+	g, err := validator.LoadGenesis(path)
+	if err != nil {
+		return err
+	}
+	if g.Committee.Hash() != n.Genesis.Committee.Hash() || g.Admin() != n.Genesis.Admin() {
+		return fmt.Errorf("genesis file differs from the test network's genesis")
+	}
 	return nil
 }
 
