@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/myriadchain/myriad/core/amount"
 	"github.com/myriadchain/myriad/core/keys"
 	"github.com/myriadchain/myriad/core/kv"
+	"github.com/myriadchain/myriad/faucet"
 	pebblestore "github.com/myriadchain/myriad/storage/pebble"
 	"github.com/myriadchain/myriad/validator"
 	"github.com/myriadchain/myriad/wallet"
@@ -23,7 +25,7 @@ import (
 // the WebSocket transport, the real clock) against four validator servers
 // on 127.0.0.1 started from a genesis file written by the validator
 // package: two wallets transfer both ways and the balances come out right
-// through --json.
+// through --json; a third joins through a real faucet.
 func TestCLIOverWebSocket(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts four validator servers")
@@ -44,10 +46,57 @@ func TestCLIOverWebSocket(t *testing.T) {
 	if out := alice.ok("query-validators"); strings.Count(out, "height 2") != 4 {
 		t.Errorf("query-validators: want every validator at height 2 of alice's chain:\n%s", out)
 	}
+
+	// Carol joins through the faucet (root chain 3): genesis and chain over GraphQL.
+	url := startFaucet(t, genesis, owners[3], 3)
+	carol := &wireUser{t: t, walletPath: filepath.Join(dir, "carol.json")}
+	var init struct {
+		Chains []struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(carol.ok("--json", "wallet", "init", "--faucet", url, "--with-new-chain")), &init); err != nil || len(init.Chains) != 1 {
+		t.Fatalf("wallet init --faucet: %+v, %v", init, err)
+	}
+	carol.chain = init.Chains[0].ID
+	carol.wantBalance("5")
+	carol.ok("transfer", "2", "--to", alice.chain)
+	carol.wantBalance("3")
+	alice.waitInbox()
+	alice.wantBalance("84.5")
+}
+
+// startFaucet serves a faucet of root chain i on 127.0.0.1, giving 5
+// tokens per chain, and returns its URL.
+func startFaucet(t *testing.T, genesisPath string, key *keys.PrivateKey, i int) string {
+	raw, err := os.ReadFile(genesisPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := validator.LoadGenesis(genesisPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- faucet.Run(ctx, faucet.Config{Listener: ln, Genesis: g, GenesisJSON: raw, Chain: g.ChainID(i),
+			Seed: key.Seed(), Options: faucet.Options{Amount: amount.Tokens(5)}})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("faucet: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
 }
 
 // startValidators starts n validators and writes the network's genesis
-// file: root chain 0 (admin) and two chains of 100 tokens. It returns the
+// file: root chain 0 (admin), two chains of 100 tokens and a faucet chain
+// of 1000. It returns the
 // genesis path and the owner keys of the root chains.
 func startValidators(t *testing.T, dir string, n int) (string, []*keys.PrivateKey) {
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -73,7 +122,7 @@ func startValidators(t *testing.T, dir string, n int) (string, []*keys.PrivateKe
 			validator.GenesisValidator{PublicKey: k.Public(), Weight: 1, Address: "ws://" + ln.Addr().String()})
 	}
 	var owners []*keys.PrivateKey
-	for _, bal := range []amount.Amount{amount.Zero, amount.Tokens(100), amount.Tokens(100)} {
+	for _, bal := range []amount.Amount{amount.Zero, amount.Tokens(100), amount.Tokens(100), amount.Tokens(1000)} {
 		k := newKey()
 		owners = append(owners, k)
 		f.Chains = append(f.Chains, validator.GenesisChain{Owner: k.Owner(), Balance: bal})
