@@ -63,6 +63,13 @@ func init() {
 		{"sync-validator", "ADDRESS", "Send a validator the blocks of the tracked chains it lacks.", cmdSyncValidator},
 		{"watch", "[CHAIN…]", "Follow chains and print their new blocks and incoming messages until interrupted; " +
 			"--process-inbox takes incoming messages as they come.", cmdWatch},
+		{"net up", "", "Start a local network on 127.0.0.1: validator processes (myriad-validator, next to this binary " +
+			"or on $PATH) with pebble storage, and a faucet; prints the faucet URL and the genesis path, and runs until " +
+			"interrupted, then stops everything it started.", cmdNetUp},
+		{"faucet", "--genesis FILE --key FILE --storage DIR", "Serve a faucet: a GraphQL endpoint whose " +
+			"`mutation { claim(owner) }` opens a chain for that owner from the faucet chain.", cmdFaucet},
+		{"bench", "--path DIR | --spawn", "Drive transfers over many user chains against a network and report " +
+			"blocks/s, transfers/s, latency p50/p99, and validator CPU per block beside the signature work alone.", cmdBench},
 		{"demo", "", "Run transfers between three chains on an in-process committee and print what happens.", cmdDemo},
 		{"help", "[COMMAND]", "Show the commands, or one command's flags.", cmdHelp},
 	}

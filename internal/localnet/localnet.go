@@ -11,6 +11,7 @@
 //	DIR/validator-N.log       its output
 //	DIR/chains.json           the owner keys of the root chains (admin, faucet, spare ones)
 //	DIR/faucet-db             the faucet's local state
+//	DIR/network.json          where the running network serves (validators, metrics, faucet)
 package localnet
 
 import (
@@ -54,7 +55,7 @@ type Config struct {
 	// claim gives. Defaults: 1,000,000 and 100 tokens.
 	InitialAmount, ClaimAmount amount.Amount
 	// SpareChains is the number of extra root chains with their own keys
-	// (for tests and benchmarks); default 3.
+	// and InitialAmount each (for tests and benchmarks); default 3.
 	SpareChains int
 	// Policy is "no-fees" (default) or "testnet".
 	Policy string
@@ -152,6 +153,45 @@ func Up(ctx context.Context, cfg Config) (*Network, error) {
 		n.Close()
 		return nil, err
 	}
+	if err := n.writeState(); err != nil {
+		n.Close()
+		return nil, err
+	}
+	return n, nil
+}
+
+type state struct {
+	Addresses []string `json:"validators"`
+	Metrics   []string `json:"metrics"`
+	FaucetURL string   `json:"faucet_url,omitempty"`
+}
+
+// writeState records where the running network serves, for Load.
+func (n *Network) writeState() error {
+	b, _ := json.MarshalIndent(state{n.Addresses, n.Metrics, n.FaucetURL}, "", "  ")
+	if err := os.WriteFile(filepath.Join(n.Dir, "network.json"), b, 0o644); err != nil {
+		return fmt.Errorf("localnet: %w", err)
+	}
+	return nil
+}
+
+// Load reads the files of a network that another process runs (started by
+// Up on dir): its genesis, keys, addresses and metrics URLs. Close on the
+// result does nothing.
+func Load(dir string) (*Network, error) {
+	n := &Network{Config: Config{Dir: dir}, GenesisPath: filepath.Join(dir, "genesis.json")}
+	if err := n.load(); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "network.json"))
+	if err != nil {
+		return nil, fmt.Errorf("localnet: is the network running? %w", err)
+	}
+	var st state
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, fmt.Errorf("localnet: network.json: %w", err)
+	}
+	n.Metrics, n.FaucetURL = st.Metrics, st.FaucetURL
 	return n, nil
 }
 
@@ -245,13 +285,9 @@ func (n *Network) create() error {
 		}
 		seed := k.Seed()
 		ck.Seeds = append(ck.Seeds, hex.EncodeToString(seed[:]))
-		bal := amount.Zero
-		switch i {
-		case FaucetChain:
-			bal = n.InitialAmount
-		case 0:
-		default:
-			bal = n.ClaimAmount
+		bal := n.InitialAmount // the faucet chain and the spare chains
+		if i == 0 {
+			bal = amount.Zero // the admin chain
 		}
 		f.Chains = append(f.Chains, validator.GenesisChain{Owner: k.Owner(), Balance: bal})
 	}
