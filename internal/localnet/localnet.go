@@ -71,8 +71,8 @@ type Network struct {
 	Config
 	GenesisPath string
 	Genesis     *chain.Genesis
-	// Addresses are the validators' ws:// addresses; Metrics their
-	// metrics URLs.
+	// Addresses are the validators' ws:// addresses, by validator index
+	// (the folder validator-i); Metrics their metrics URLs.
 	Addresses, Metrics []string
 	// FaucetURL is the faucet's URL ("" without a faucet).
 	FaucetURL string
@@ -319,9 +319,19 @@ func (n *Network) load() error {
 		}
 		n.Keys = append(n.Keys, keys.NewPrivateKey(seed))
 	}
-	n.Addresses = nil
-	for _, v := range g.Committee.Validators {
-		n.Addresses = append(n.Addresses, v.Address)
+	// Validator i is the one whose key is in validator-i/: the committee
+	// lists validators sorted by key, in another order.
+	n.Addresses = make([]string, len(g.Committee.Validators))
+	for i := range n.Addresses {
+		k, err := validator.LoadKey(filepath.Join(n.Dir, fmt.Sprintf("validator-%d", i), "key.json"))
+		if err != nil {
+			return err
+		}
+		j, ok := g.Committee.Index(k.Public())
+		if !ok {
+			return fmt.Errorf("localnet: validator-%d's key is not in the genesis committee", i)
+		}
+		n.Addresses[i] = g.Committee.Validators[j].Address
 	}
 	n.Validators = len(n.Addresses)
 	return nil
@@ -329,36 +339,37 @@ func (n *Network) load() error {
 
 // ports returns k ports: from PortBase, or free ones.
 func (n *Network) ports(k int) ([]int, error) {
+	if n.PortBase == 0 {
+		return freePorts(k)
+	}
 	out := make([]int, k)
 	for i := range out {
-		if n.PortBase > 0 {
-			out[i] = n.PortBase + i
-			continue
-		}
-		p, err := freePort()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = p
+		out[i] = n.PortBase + i
 	}
 	return out, nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("localnet: find a free port: %w", err)
+// freePorts returns k distinct free ports: all k listeners stay open until
+// every port is chosen, so the kernel cannot hand out one port twice.
+func freePorts(k int) ([]int, error) {
+	out := make([]int, 0, k)
+	for range k {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("localnet: find a free port: %w", err)
+		}
+		defer l.Close()
+		out = append(out, l.Addr().(*net.TCPAddr).Port)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return out, nil
 }
 
 func (n *Network) startValidators(ctx context.Context) error {
-	for i := range n.Addresses {
-		mport, err := n.metricsPort(i)
-		if err != nil {
-			return err
-		}
+	mports, err := n.metricsPorts()
+	if err != nil {
+		return err
+	}
+	for i, mport := range mports {
 		n.mports = append(n.mports, mport)
 		n.Metrics = append(n.Metrics, fmt.Sprintf("http://127.0.0.1:%d/metrics", mport))
 		p, err := n.startValidator(ctx, i)
@@ -409,11 +420,36 @@ func (n *Network) startValidator(ctx context.Context, i int) (*proc, error) {
 	return p, nil
 }
 
-func (n *Network) metricsPort(i int) (int, error) {
+// metricsPorts returns the validators' metrics ports: PortBase+100+i, or
+// free ports that are not also validator ports.
+func (n *Network) metricsPorts() ([]int, error) {
 	if n.PortBase > 0 {
-		return n.PortBase + 100 + i, nil
+		out := make([]int, len(n.Addresses))
+		for i := range out {
+			out[i] = n.PortBase + 100 + i
+		}
+		return out, nil
 	}
-	return freePort()
+	taken := map[string]bool{}
+	for _, a := range n.Addresses {
+		if hp, err := hostPort(a); err == nil {
+			_, p, _ := net.SplitHostPort(hp)
+			taken[p] = true
+		}
+	}
+	var out []int
+	for len(out) < len(n.Addresses) {
+		ps, err := freePorts(len(n.Addresses))
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if !taken[strconv.Itoa(p)] && len(out) < len(n.Addresses) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
 }
 
 // waitListening polls a ws:// address until it accepts TCP connections.
@@ -458,11 +494,11 @@ func (n *Network) startFaucet(ctx context.Context) error {
 	}
 	port := n.FaucetPort
 	if port == 0 {
-		p, err := freePort()
+		ps, err := freePorts(1)
 		if err != nil {
 			return err
 		}
-		port = p
+		port = ps[0]
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {

@@ -61,6 +61,12 @@ func TestUpTransferRestart(t *testing.T) {
 	}
 	defer n.Close()
 	a, b := wallet(t, ctx, n, 2), wallet(t, ctx, n, 3)
+	start := n.InitialAmount // each spare root chain's balance
+	plus := func(tokens uint64) string {
+		v, _ := start.Add(amount.Tokens(tokens))
+		return v.String()
+	}
+	minus := func(tokens uint64) string { v, _ := start.Sub(amount.Tokens(tokens)); return v.String() }
 	send := func(c *client.Client, to ids.ChainID, tokens uint64) {
 		t.Helper()
 		op := system.Operation{Kind: system.OpTransfer, Recipient: ids.Account{Chain: to}, Amount: amount.Tokens(tokens)}
@@ -83,16 +89,16 @@ func TestUpTransferRestart(t *testing.T) {
 		if _, err := b.ProcessInbox(ctx); err != nil {
 			t.Fatalf("process inbox: %v", err)
 		}
-		if bal, _ := b.Balance(ctx); bal == "115" || time.Now().After(deadline) {
+		if bal, _ := b.Balance(ctx); bal == plus(15) || time.Now().After(deadline) {
 			break
 		}
 	}
 	send(a, b.Chain, 1)
-	if got, _ := b.Balance(ctx); got != "115" {
-		t.Errorf("bob balance = %s, want 115", got)
+	if got, _ := b.Balance(ctx); got != plus(15) {
+		t.Errorf("bob balance = %s, want %s", got, plus(15))
 	}
-	if got, _ := a.Balance(ctx); got != "84" {
-		t.Errorf("alice balance = %s, want 84", got)
+	if got, _ := a.Balance(ctx); got != minus(16) {
+		t.Errorf("alice balance = %s, want %s", got, minus(16))
 	}
 	r, err := client.Dial(ctx, n.Addresses[3], client.DialOptions{PublicKey: n.Genesis.Committee.Validators[3].PublicKey})
 	if err != nil {
