@@ -1,6 +1,7 @@
 # Myriad's developer commands. CI runs `make test` (through .ci/run).
 #
-#   make run     run the demo (go run ./cmd/myriad demo)
+#   make run     build the binaries into dist/bin and start a local network
+#                (4 validators x 2 shards on pebble, and a faucet): myriad net up
 #   make test    install what is needed, then every check: what CI runs
 #   make check   gofmt, go vet, go mod tidy, go test -race, the core's tests
 #                under js/wasm in Node, and a short fuzz of every fuzz target
@@ -26,8 +27,8 @@ PKGS ?= ./...
 # WASM_PKGS are tested under GOOS=js GOARCH=wasm in Node: the protocol core,
 # and later the browser-side packages (wallet, storage-idb, node-client).
 WASM_PKGS ?= ./core/...
-# RUN_ARGS are the arguments of `make run`.
-RUN_ARGS ?= demo
+# RUN_ARGS are the arguments of `myriad` in `make run`.
+RUN_ARGS ?= net up --path .myriad-net
 BENCH ?= .
 FUZZ ?= .
 
@@ -38,10 +39,14 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run test setup check fmt vet tidy race wasm fuzz-smoke fuzz bench
+.PHONY: run build test setup check fmt vet tidy race wasm fuzz-smoke fuzz bench
 
-run:
-	$(GO) run ./cmd/myriad $(RUN_ARGS)
+run: build
+	dist/bin/myriad $(RUN_ARGS)
+
+# build puts the binaries in dist/bin (myriad finds myriad-validator beside it).
+build:
+	$(GO) build -o dist/bin/ ./cmd/myriad ./cmd/myriad-validator
 
 test: setup check
 
