@@ -1,5 +1,3 @@
-// Package e2e holds end-to-end tests: they build the real binaries, start
-// real processes on 127.0.0.1 and drive them through the CLI.
 package e2e
 
 import (
