@@ -56,15 +56,27 @@ func (b *Builder) Add(v Vote) (*Certificate, error) {
 // Weight returns the weight of the votes recorded.
 func (b *Builder) Weight() uint64 { return b.weight }
 
-// Certificate returns the certificate if a quorum has voted, else nil.
+// Certificate returns the certificate if a quorum has voted, else nil. It
+// carries just enough signatures for a quorum, taken in committee order:
+// every verifier checks each signature a certificate carries, so extra
+// ones would only cost them time.
 func (b *Builder) Certificate() *Certificate {
 	if b.weight < b.committee.Quorum() {
 		return nil
 	}
-	c := &Certificate{Value: b.value, Round: b.round, Scheme: SchemeEd25519}
+	all := make([]IndexedSignature, 0, len(b.sigs))
 	for _, s := range b.sigs {
-		c.Signatures = append(c.Signatures, s)
+		all = append(all, s)
 	}
-	slices.SortFunc(c.Signatures, func(a, b IndexedSignature) int { return int(a.Index) - int(b.Index) })
+	slices.SortFunc(all, func(a, b IndexedSignature) int { return int(a.Index) - int(b.Index) })
+	c := &Certificate{Value: b.value, Round: b.round, Scheme: SchemeEd25519}
+	var w uint64
+	for _, s := range all {
+		if w >= b.committee.Quorum() {
+			break
+		}
+		c.Signatures = append(c.Signatures, s)
+		w += b.committee.Validators[s.Index].Weight
+	}
 	return c
 }
