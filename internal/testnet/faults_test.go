@@ -17,7 +17,7 @@ import (
 
 var faultNames = map[Fault]string{
 	Honest: "honest", Offline: "offline", RefuseVotes: "refuse-votes", WrongVote: "wrong-vote",
-	WrongStateHash: "wrong-state-hash", Equivocate: "equivocate",
+	WrongStateHash: "wrong-state-hash", Equivocate: "equivocate", Slow: "slow",
 }
 
 func (f Fault) String() string { return faultNames[f] }
@@ -54,7 +54,7 @@ func signers(c *block.Certificate) []int {
 
 // goodVote reports whether a validator in fault f signs the value the
 // honest validators sign, in the phase of proposals.
-func goodVote(f Fault) bool { return f == Honest || f == Equivocate }
+func goodVote(f Fault) bool { return f == Honest || f == Equivocate || f == Slow }
 
 // runFaultScenario runs a transfer from chain 1 to chain 2 and chain 2's
 // inbox with validator bad in fault f and returns the two confirmed
@@ -83,7 +83,7 @@ func TestOneFaultyValidator(t *testing.T) {
 	for _, fast := range []bool{false, true} {
 		cfg := Config{Validators: 4, Seed: 7, Chains: []amount.Amount{amount.Zero, tokens(100), amount.Zero}, SuperOwners: fast}
 		_, honest, _ := runFaultScenario(t, cfg, 0, Honest)
-		for _, f := range []Fault{Offline, RefuseVotes, WrongVote, WrongStateHash, Equivocate} {
+		for _, f := range []Fault{Offline, RefuseVotes, WrongVote, WrongStateHash, Equivocate, Slow} {
 			for _, bad := range []int{0, 3} {
 				t.Run(fmt.Sprintf("fast=%v/%s/validator-%d", fast, f, bad), func(t *testing.T) {
 					n, certs, sent := runFaultScenario(t, cfg, bad, f)
@@ -271,5 +271,40 @@ func TestLaggingValidatorAndOneFault(t *testing.T) {
 	}
 	if _, err := child.Transfer(ctx, transfer(ids.Owner{}, to(a.Chain), tokens(1))); err != nil {
 		t.Errorf("child's first block: %v", err)
+	}
+}
+
+// TestSlowValidator: a slow validator receives the bundle a block takes
+// one delivery later than the others, so it refuses to vote for that block
+// (the bundle has not reached it), the other three certify it, and the
+// slow one applies the certificate by anticipation; when the late bundle
+// arrives it matches, and every validator ends with the same state.
+func TestSlowValidator(t *testing.T) {
+	ctx := context.Background()
+	n := New(Config{Validators: 4, Seed: 3, Chains: []amount.Amount{amount.Zero, tokens(100), amount.Zero}})
+	a, b := n.Wallet(1), n.Wallet(2)
+	n.Validators[0].Fault = Slow // index 0: a certificate would list it first
+	mustTransfer(t, a, transfer(ids.Owner{}, to(b.Chain), tokens(7)))
+	mustDeliver(t, n)
+
+	if got := len(state(n, 0, b.Chain).PendingBundles()); got != 0 {
+		t.Fatalf("slow validator already has %d pending bundles after one delivery", got)
+	}
+	cert := mustProcess(t, b)
+	if cert == nil {
+		t.Fatal("bob took no bundle")
+	}
+	if slices.Contains(signers(cert), 0) {
+		t.Errorf("the slow validator signed a block whose bundle it had not received")
+	}
+	mustDeliver(t, n)
+	mustDeliver(t, n)
+	for v := range n.Validators {
+		if n.StateHash(ctx, v, b.Chain) != n.StateHash(ctx, 1, b.Chain) {
+			t.Errorf("validator %d: state of bob's chain differs after the slow delivery", v)
+		}
+		if p := state(n, v, b.Chain).PendingBundles(); len(p) != 0 {
+			t.Errorf("validator %d: %d bundles still pending", v, len(p))
+		}
 	}
 }

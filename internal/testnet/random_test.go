@@ -263,7 +263,7 @@ func (w *workload) close() {
 	w.logf("close %s", x.Chain.Short())
 }
 
-var randomFaults = []Fault{Offline, Offline, RefuseVotes, WrongVote, WrongStateHash, Equivocate}
+var randomFaults = []Fault{Offline, Offline, RefuseVotes, WrongVote, WrongStateHash, Equivocate, Slow}
 
 // toggleFault makes the faulty validator honest again, or, if there is
 // none, one validator faulty. A validator back from offline lags until a

@@ -50,6 +50,11 @@ const (
 	// Equivocate validators vote for every proposal they see, skipping the
 	// consensus manager's safety checks.
 	Equivocate
+	// Slow validators answer requests but lag in cross-chain delivery:
+	// a message for them waits one Deliver call more than the others, so
+	// they see incoming bundles after the others (and refuse proposals
+	// that take bundles they have not received yet).
+	Slow
 )
 
 // ErrOffline is returned by an offline validator.
@@ -74,12 +79,14 @@ type Network struct {
 	Clock      uint64
 	rng        *rand.Rand
 	queue      []message
+	calls      int
 	keys       []*keys.PrivateKey
 	Delivered  int
 }
 
 type message struct {
 	to     int
+	call   int // the Deliver call during or before which it was queued
 	update *chain.Update
 	ack    *chain.Ack
 }
@@ -179,10 +186,10 @@ func (n *Network) Pending() int { return len(n.queue) }
 
 func (n *Network) enqueue(from int, e *chain.Effects) {
 	for i := range e.Updates {
-		n.queue = append(n.queue, message{to: from, update: &e.Updates[i]})
+		n.queue = append(n.queue, message{to: from, call: n.calls, update: &e.Updates[i]})
 	}
 	for i := range e.Acks {
-		n.queue = append(n.queue, message{to: from, ack: &e.Acks[i]})
+		n.queue = append(n.queue, message{to: from, call: n.calls, ack: &e.Acks[i]})
 	}
 }
 
@@ -191,6 +198,7 @@ func (n *Network) enqueue(from int, e *chain.Effects) {
 // Messages for offline validators stay queued. It returns the first error
 // a validator reported, after delivering everything else.
 func (n *Network) Deliver(ctx context.Context) error {
+	n.calls++
 	var first error
 	for steps := 0; steps < 100_000; steps++ {
 		ready := n.readyIndexes()
@@ -211,7 +219,13 @@ func (n *Network) Deliver(ctx context.Context) error {
 func (n *Network) readyIndexes() []int {
 	var out []int
 	for i, m := range n.queue {
-		if n.Validators[m.to].Fault != Offline {
+		switch n.Validators[m.to].Fault {
+		case Offline:
+		case Slow:
+			if m.call < n.calls-1 { // queued before the previous call
+				out = append(out, i)
+			}
+		default:
 			out = append(out, i)
 		}
 	}
