@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"time"
 
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/chain"
 	"github.com/myriadchain/myriad/core/committee"
+	"github.com/myriadchain/myriad/core/ids"
 	"github.com/myriadchain/myriad/core/system"
 )
 
@@ -121,6 +123,9 @@ func (c *Client) drive(ctx context.Context, com *committee.Committee, p *block.P
 			c.update(ctx, n, p.Block.Height)
 			v, err = n.HandleProposal(ctx, p)
 		}
+		if missingOrigin(err) {
+			v, err = c.catchUpOrigins(ctx, n, p)
+		}
 		return &v, err
 	})
 	if err != nil {
@@ -145,6 +150,93 @@ func (c *Client) drive(ctx context.Context, com *committee.Committee, p *block.P
 func (c *Client) lagging(err error) bool {
 	return errors.Is(err, chain.ErrWrongHeight) || errors.Is(err, chain.ErrMissingBlocks) ||
 		errors.Is(err, chain.ErrWrongPrevious)
+}
+
+// missingOrigin reports whether a validator refused a proposal because it
+// lags on another chain: a bundle the block takes has not reached it, or
+// the chain itself was not created there yet (its parent's block is
+// missing).
+func missingOrigin(err error) bool {
+	return errors.Is(err, chain.ErrBundleNotReceived) || errors.Is(err, chain.ErrInactive)
+}
+
+// catchUpOrigins brings validator n up to date on the chains a proposal
+// depends on — each incoming bundle's sender up to the bundle's height,
+// and a child chain's parent up to the block that opened it — with
+// certificates fetched from the other validators, then asks n again. A
+// real validator delivers the resulting bundles asynchronously, so over a
+// network (concurrency-safe nodes) the request is retried a few times with
+// short waits; an in-process node that can Settle (finish its internal
+// deliveries at once) is settled and asked once more.
+func (c *Client) catchUpOrigins(ctx context.Context, n Node, p *block.Proposal) (block.Vote, error) {
+	upTo := map[ids.ChainID]uint64{}
+	for _, t := range p.Block.Transactions {
+		if t.Bundle != nil && upTo[t.Bundle.Origin] <= t.Bundle.Bundle.Height {
+			upTo[t.Bundle.Origin] = t.Bundle.Bundle.Height + 1
+		}
+	}
+	if d := c.local(ctx).System.Description(); !d.IsRoot && upTo[d.Parent] <= d.Height {
+		upTo[d.Parent] = d.Height + 1
+	}
+	for id, h := range upTo {
+		c.push(ctx, n, id, h)
+	}
+	waits := []time.Duration{0}
+	if st, ok := n.(settler); ok {
+		st.Settle(ctx)
+	} else if _, ok := n.(concurrentNode); ok {
+		waits = []time.Duration{0, 10 * time.Millisecond, 40 * time.Millisecond, 150 * time.Millisecond, 500 * time.Millisecond}
+	}
+	var v block.Vote
+	var err error
+	for _, w := range waits {
+		select {
+		case <-ctx.Done():
+			return v, ctx.Err()
+		case <-time.After(w):
+		}
+		if v, err = n.HandleProposal(ctx, p); !missingOrigin(err) {
+			break
+		}
+	}
+	return v, err
+}
+
+// settler is a node whose internal cross-chain deliveries can be run to
+// completion on demand (the in-process test network's validators).
+type settler interface{ Settle(ctx context.Context) }
+
+// push sends validator n the certificates of chain id below height h that
+// it lacks, fetched from the other validators.
+func (c *Client) push(ctx context.Context, n Node, id ids.ChainID, h uint64) {
+	info, err := n.ChainInfo(ctx, id)
+	if err != nil {
+		return
+	}
+	for i := info.Tip.NextHeight; i < h; i++ {
+		cert := c.fetch(ctx, n, id, i)
+		if cert == nil {
+			return
+		}
+		if _, err := n.HandleCertificate(ctx, cert); err != nil {
+			return
+		}
+	}
+}
+
+// fetch gets the confirmed certificate at height h of chain id from any
+// validator but skip, checking that it is what it claims to be.
+func (c *Client) fetch(ctx context.Context, skip Node, id ids.ChainID, h uint64) *block.Certificate {
+	for _, v := range c.Validators {
+		if v == skip {
+			continue
+		}
+		cert, err := v.Certificate(ctx, id, h)
+		if err == nil && cert.Value.Kind == block.Confirmed && cert.Value.Chain() == id && cert.Value.Height() == h {
+			return cert
+		}
+	}
+	return nil
 }
 
 // update sends a validator the chain's certificates it lacks below h.

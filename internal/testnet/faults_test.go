@@ -248,13 +248,10 @@ func tipOf(n *Network, v int, id ids.ChainID) chainTip { return chainTip(state(n
 // one more validator faulty, no quorum is left, although only one
 // validator is faulty.
 //
-// Known bug, skipped unless -testnet.bugs: the client updates a lagging
-// validator on its own chain only. Like Linera's client (which sends the
-// sender chains' certificates on a missing cross-chain update), it should
-// also bring the validator up to date on the chains the block depends on:
-// the origins of its incoming bundles, and the parent of a new chain.
+// The client brings the lagging validator up to date on the chains the
+// block depends on (the origins of its bundles, the parent of a new chain)
+// with certificates from the other validators, and asks it again.
 func TestLaggingValidatorAndOneFault(t *testing.T) {
-	knownBug(t, "client does not update a validator on the sender chains of its bundles")
 	ctx := context.Background()
 	n := New(Config{Validators: 4, Seed: 11, Chains: []amount.Amount{amount.Zero, tokens(100), amount.Zero}})
 	a, b := n.Wallet(1), n.Wallet(2)
