@@ -86,7 +86,6 @@ type workload struct {
 	in, out  map[ids.Account]amount.Amount
 	inflight []credit
 	supply   amount.Amount
-	lagging  bool
 	trace    []string
 }
 
@@ -266,25 +265,18 @@ func (w *workload) close() {
 var randomFaults = []Fault{Offline, Offline, RefuseVotes, WrongVote, WrongStateHash, Equivocate, Slow}
 
 // toggleFault makes the faulty validator honest again, or, if there is
-// none, one validator faulty. A validator back from offline lags until a
-// client updates it, so it still counts as faulty: it is brought up to
-// date (as a synchronising service would) before the next fault. Without
-// that, a validator missing a sender chain's blocks and another faulty
-// one leave no quorum for blocks taking that sender's bundles; see
-// TestLaggingSenderAndOneFault.
+// none, one validator faulty. A validator back from offline lags until the
+// clients bring it up to date as they need it (its own chains' blocks, the
+// senders of the bundles a block takes, a new chain's parent), so a lagging
+// validator and another faulty one must still leave a quorum; see
+// TestLaggingValidatorAndOneFault.
 func (w *workload) toggleFault() {
 	for i, v := range w.n.Validators {
 		if v.Fault != Honest {
-			w.lagging = w.lagging || v.Fault == Offline
 			v.Fault = Honest
 			w.logf("validator %d honest again", i)
 			return
 		}
-	}
-	if w.lagging {
-		w.syncAll()
-		w.lagging = false
-		w.logf("lagging validator brought up to date")
 	}
 	i, f := w.rng.IntN(len(w.n.Validators)), randomFaults[w.rng.IntN(len(randomFaults))]
 	w.n.Validators[i].Fault = f
