@@ -66,7 +66,13 @@ type Client struct {
 	Validators []Node
 	// Now returns the current time in microseconds.
 	Now func() uint64
+	// Progress, if set, is told how a long synchronisation advances: every
+	// ProgressEvery blocks, with the next height and the target.
+	Progress func(next, target uint64)
 }
+
+// ProgressEvery is how many blocks Sync applies between progress reports.
+const ProgressEvery = 100
 
 func (c *Client) local(ctx context.Context) *chain.State {
 	return chain.Open(ctx, c.Local.Store, c.Chain)
@@ -109,6 +115,9 @@ func (c *Client) Sync(ctx context.Context) error {
 				return fmt.Errorf("sync %s: %w", c.Chain.Short(), err)
 			}
 			next = h + 1
+			if c.Progress != nil && (next%ProgressEvery == 0 || next == info.Tip.NextHeight && next >= ProgressEvery) {
+				c.Progress(next, info.Tip.NextHeight)
+			}
 		}
 	}
 	return nil

@@ -46,6 +46,9 @@ type Config struct {
 	Rand io.Reader
 	// Logger gets progress messages; nil: discarded.
 	Logger *slog.Logger
+	// Progress, if set, is told how long synchronisations advance (see
+	// client.Client.Progress).
+	Progress func(chain ids.ChainID, next, target uint64)
 }
 
 func (c *Config) validate() error {
@@ -247,6 +250,9 @@ func (w *Wallet) Client(ctx context.Context, id ids.ChainID) (*client.Client, er
 		return nil, err
 	}
 	c := &client.Client{Chain: id, Local: &chain.Worker{Store: w.cfg.Store}, Validators: nodes, Now: w.cfg.Now}
+	if p := w.cfg.Progress; p != nil {
+		c.Progress = func(next, target uint64) { p(id, next, target) }
+	}
 	if tc := w.doc.chain(id); tc != nil && !tc.Owner.IsZero() {
 		if c.Key, err = w.Key(tc.Owner); err != nil {
 			return nil, err

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/myriadchain/myriad/core/ids"
 	"github.com/myriadchain/myriad/core/kv"
 	"github.com/myriadchain/myriad/wallet"
 )
@@ -198,8 +199,14 @@ func (s *session) close() {
 }
 
 func (e *env) config(file string, store kv.Store) wallet.Config {
-	return wallet.Config{File: wallet.DiskFile(file), Store: store, Dialer: e.dialer, Now: e.now, Rand: e.rand,
+	cfg := wallet.Config{File: wallet.DiskFile(file), Store: store, Dialer: e.dialer, Now: e.now, Rand: e.rand,
 		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	if !e.json { // --json keeps stderr for the error object alone
+		cfg.Progress = func(id ids.ChainID, next, target uint64) {
+			fmt.Fprintf(e.stderr, "sync %s: %d of %d blocks\n", id.Short(), next, target)
+		}
+	}
+	return cfg
 }
 
 // open opens the wallet and its store, or creates the wallet with create
