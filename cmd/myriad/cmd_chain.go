@@ -63,11 +63,7 @@ func cmdSync(*flag.FlagSet) runner {
 		if err != nil {
 			return nil, err
 		}
-		return withWallet(ctx, e, func(s *session) (result, error) {
-			id, err := chainArg(s.Wallet, arg)
-			if err != nil {
-				return nil, err
-			}
+		return withChain(ctx, e, arg, func(s *session, id ids.ChainID) (result, error) {
 			st, err := s.Sync(ctx, id)
 			return statusView{id, st.Height, st.Balance, st.Inbox, st.Closed}, err
 		})
@@ -110,11 +106,7 @@ func cmdProcessInbox(*flag.FlagSet) runner {
 		if err != nil {
 			return nil, err
 		}
-		return withWallet(ctx, e, func(s *session) (result, error) {
-			id, err := chainArg(s.Wallet, arg)
-			if err != nil {
-				return nil, err
-			}
+		return withChain(ctx, e, arg, func(s *session, id ids.ChainID) (result, error) {
 			return processInbox(ctx, s, id)
 		})
 	}
@@ -286,11 +278,7 @@ func cmdChangeOwnership(fs *flag.FlagSet) runner {
 		}
 		own := manager.Multi(regular, uint32(*rounds))
 		own.SuperOwners = sortedOwners(super)
-		return withWallet(ctx, e, func(s *session) (result, error) {
-			id, err := chainArg(s.Wallet, *chainFlag)
-			if err != nil {
-				return nil, err
-			}
+		return withChain(ctx, e, *chainFlag, func(s *session, id ids.ChainID) (result, error) {
 			cert, err := s.ChangeOwnership(ctx, id, own)
 			if err != nil {
 				return nil, err
@@ -305,11 +293,7 @@ func cmdCloseChain(*flag.FlagSet) runner {
 		if _, err := exactly(args, "CHAIN"); err != nil {
 			return nil, err
 		}
-		return withWallet(ctx, e, func(s *session) (result, error) {
-			id, err := chainArg(s.Wallet, args[0])
-			if err != nil {
-				return nil, err
-			}
+		return withChain(ctx, e, args[0], func(s *session, id ids.ChainID) (result, error) {
 			cert, err := s.CloseChain(ctx, id)
 			if err != nil {
 				return nil, err

@@ -209,11 +209,7 @@ func cmdFollowChain(*flag.FlagSet) runner {
 		if _, err := exactly(args, "CHAIN"); err != nil {
 			return nil, err
 		}
-		return withWallet(ctx, e, func(s *session) (result, error) {
-			id, err := chainArg(s.Wallet, args[0])
-			if err != nil {
-				return nil, err
-			}
+		return withChain(ctx, e, args[0], func(s *session, id ids.ChainID) (result, error) {
 			c, err := s.Follow(ctx, id, nil)
 			if err != nil {
 				return nil, err
@@ -228,11 +224,7 @@ func cmdSetDefault(*flag.FlagSet) runner {
 		if _, err := exactly(args, "CHAIN"); err != nil {
 			return nil, err
 		}
-		return withWallet(ctx, e, func(s *session) (result, error) {
-			id, err := chainArg(s.Wallet, args[0])
-			if err != nil {
-				return nil, err
-			}
+		return withChain(ctx, e, args[0], func(s *session, id ids.ChainID) (result, error) {
 			if err := s.SetDefault(id); err != nil {
 				return nil, err
 			}

@@ -238,6 +238,18 @@ func (e *env) open(ctx context.Context, create func(context.Context, wallet.Conf
 	return &session{Wallet: w, path: file, storage: dir, store: store}, nil
 }
 
+// withChain is withWallet for commands about one chain: arg names it (a
+// full id or a unique prefix of a tracked chain; "" is the default chain).
+func withChain(ctx context.Context, e *env, arg string, f func(*session, ids.ChainID) (result, error)) (result, error) {
+	return withWallet(ctx, e, func(s *session) (result, error) {
+		id, err := chainArg(s.Wallet, arg)
+		if err != nil {
+			return nil, err
+		}
+		return f(s, id)
+	})
+}
+
 // withWallet opens the wallet for a command and closes it after.
 func withWallet(ctx context.Context, e *env, f func(*session) (result, error)) (result, error) {
 	s, err := e.open(ctx, nil)
