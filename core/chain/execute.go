@@ -90,9 +90,14 @@ func (s *State) Execute(b *block.Block, opts ExecOptions) (*block.Outcome, error
 	}
 	out := &block.Outcome{}
 	sc := &system.Context{Chain: s.ID, Height: b.Height, Timestamp: b.Timestamp, Signer: b.Signer}
+	s.created = nil
+	x := s.newExecution(b, sc, &fees)
 	for i, t := range b.Transactions {
-		sc.Outgoing = nil
-		if err := s.executeTx(sc, &t, opts, &fees); err != nil {
+		sc.Outgoing, x.events, x.results = nil, nil, nil
+		if err := s.executeTx(x, &t, opts); err != nil {
+			return nil, fmt.Errorf("transaction %d: %w", i, err)
+		}
+		if err := x.chargeFuel(); err != nil {
 			return nil, fmt.Errorf("transaction %d: %w", i, err)
 		}
 		for _, m := range sc.Outgoing {
@@ -101,8 +106,8 @@ func (s *State) Execute(b *block.Block, opts ExecOptions) (*block.Outcome, error
 			}
 		}
 		out.Messages = append(out.Messages, sc.Outgoing)
-		out.Events = append(out.Events, nil)
-		out.Results = append(out.Results, nil)
+		out.Events = append(out.Events, x.events)
+		out.Results = append(out.Results, x.results)
 	}
 	out.Fees = fees.total
 	out.StateHash = s.hashState()
@@ -112,9 +117,10 @@ func (s *State) Execute(b *block.Block, opts ExecOptions) (*block.Outcome, error
 	return out, nil
 }
 
-func (s *State) executeTx(sc *system.Context, t *block.Transaction, opts ExecOptions, fees *feeMeter) error {
+func (s *State) executeTx(x *execution, t *block.Transaction, opts ExecOptions) error {
+	sc, fees := x.sc, x.fees
 	if t.Bundle != nil {
-		return s.executeBundle(sc, t.Bundle, opts)
+		return s.executeBundle(x, t.Bundle, opts)
 	}
 	op := t.Operation
 	if s.System.Closed() {
@@ -126,18 +132,29 @@ func (s *State) executeTx(sc *system.Context, t *block.Transaction, opts ExecOpt
 	if err := fees.charge(fees.policy.OperationByte, uint64(len(op.Bytes))); err != nil {
 		return err
 	}
+	sc.MessageSigner = ids.Owner{}
 	if !op.IsSystem() {
-		return fmt.Errorf("%w: %s", ErrUnknownApp, op.App.Short())
+		res, err := x.operation(op)
+		x.results = res
+		return err
 	}
 	sop, err := system.DecodeOperation(op.Bytes)
 	if err != nil {
 		return err
 	}
-	sc.MessageSigner = ids.Owner{}
+	switch sop.Kind {
+	case system.OpPublishBlob:
+		return x.publish(sop.Blob)
+	case system.OpCreateApplication:
+		id, err := x.createApplication(sop.Create, x.b.Signer, ids.ApplicationID{})
+		x.results = id[:]
+		return err
+	}
 	return s.System.Execute(sc, sop)
 }
 
-func (s *State) executeBundle(sc *system.Context, ib *block.IncomingBundle, opts ExecOptions) error {
+func (s *State) executeBundle(x *execution, ib *block.IncomingBundle, opts ExecOptions) error {
+	sc := x.sc
 	if err := s.takeBundle(ib.Origin, &ib.Bundle, opts.BundlesMustBePresent); err != nil {
 		return err
 	}
@@ -161,16 +178,17 @@ func (s *State) executeBundle(sc *system.Context, ib *block.IncomingBundle, opts
 		return ErrClosed
 	}
 	for _, pm := range ib.Bundle.Messages {
-		if err := s.executeMessage(sc, &pm); err != nil {
+		if err := s.executeMessage(x, ib.Origin, &pm); err != nil {
 			return fmt.Errorf("message %d from %s: %w", pm.Index, ib.Origin.Short(), err)
 		}
 	}
 	return nil
 }
 
-func (s *State) executeMessage(sc *system.Context, pm *block.PostedMessage) error {
+func (s *State) executeMessage(x *execution, origin ids.ChainID, pm *block.PostedMessage) error {
+	sc := x.sc
 	if !pm.Message.IsSystem() {
-		return fmt.Errorf("%w: %s", ErrUnknownApp, pm.Message.App.Short())
+		return x.message(origin, pm)
 	}
 	m, err := system.DecodeMessage(pm.Message.Bytes)
 	if err != nil {

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"errors"
+	"github.com/myriadchain/myriad/core/app"
 	"testing"
 
 	"github.com/myriadchain/myriad/core/amount"
@@ -172,12 +173,12 @@ func TestHandleProposalRefuses(t *testing.T) {
 		},
 		want: ErrInsufficientFees,
 	}, {
-		name: "unknown application",
+		name: "application on a node without a runtime",
 		make: func(f *fixture) *block.Proposal {
 			op := block.Operation{App: ids.Sum("app", nil), Bytes: []byte{1}}
 			return f.propose(1, f.next(1, []block.Transaction{{Operation: &op}}))
 		},
-		want: ErrUnknownApp,
+		want: app.ErrNoVM,
 	}, {
 		name: "committee change off the admin chain",
 		make: func(f *fixture) *block.Proposal {

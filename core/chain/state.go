@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/binary"
 
+	"github.com/myriadchain/myriad/core/app"
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/codec"
 	"github.com/myriadchain/myriad/core/ids"
@@ -96,6 +97,13 @@ type State struct {
 	ID     ids.ChainID
 	Tx     *views.Tx
 	System system.State
+	// Env runs user applications; zero for nodes that only run the
+	// system application.
+	Env Env
+
+	// created holds the blobs the executed block created (application
+	// descriptions); Commit stores them beside the chains.
+	created []app.Blob
 }
 
 // Open returns the state of chain id in store. Nothing is read until used.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/myriadchain/myriad/core/app"
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/committee"
 	"github.com/myriadchain/myriad/core/ids"
@@ -39,6 +40,30 @@ type Worker struct {
 	// Grace bounds how far a proposal's timestamp may be ahead of now
 	// (microseconds); zero means DefaultGrace.
 	Grace uint64
+	// VM runs user applications (nil: system operations only). Their
+	// blobs are read from Store (see BlobPrefix) unless Blobs is set.
+	VM    app.VM
+	Blobs app.BlobSource
+}
+
+func (w *Worker) open(ctx context.Context, id ids.ChainID) *State {
+	s := Open(ctx, w.Store, id)
+	s.Env = Env{VM: w.VM, Blobs: w.Blobs}
+	if s.Env.Blobs == nil {
+		s.Env.Blobs = StoreBlobs{Store: w.Store, Ctx: ctx}
+	}
+	return s
+}
+
+// PutBlobs stores blobs a client uploads before proposing a block that
+// publishes or uses them. Blobs are content-addressed, so any node may
+// hold any blob; the caller bounds their size and rate.
+func (w *Worker) PutBlobs(blobs []app.Blob) *Effects {
+	e := &Effects{}
+	for _, bl := range blobs {
+		PutBlob(&e.Batch, bl)
+	}
+	return e
 }
 
 // Update carries a sender chain's bundles to a recipient chain.
@@ -100,7 +125,7 @@ func (w *Worker) HandleProposal(ctx context.Context, p *block.Proposal, now uint
 	if err := p.Verify(); err != nil {
 		return block.Vote{}, nil, fmt.Errorf("handle proposal: %w", err)
 	}
-	s := Open(ctx, w.Store, p.Block.Chain)
+	s := w.open(ctx, p.Block.Chain)
 	com, err := s.CheckBlock(&p.Block)
 	if err != nil {
 		return block.Vote{}, nil, fmt.Errorf("handle proposal: %w", err)
@@ -152,7 +177,7 @@ func committeeFor(s *State, e uint32) (*committee.Committee, error) {
 // timeout certificate moves the chain's round. A confirmed block already
 // stored is accepted again without effect.
 func (w *Worker) HandleCertificate(ctx context.Context, c *block.Certificate, now uint64) (*block.Vote, *Effects, error) {
-	s := Open(ctx, w.Store, c.Value.Chain())
+	s := w.open(ctx, c.Value.Chain())
 	if !s.Active() {
 		return nil, nil, fmt.Errorf("handle %s certificate: %w: %s", c.Value.Kind, ErrInactive, s.ID.Short())
 	}
@@ -210,6 +235,9 @@ func (w *Worker) confirm(s *State, c *block.Certificate, now uint64) (*Effects, 
 		return nil, fmt.Errorf("handle confirmed certificate: %w", err)
 	}
 	e := &Effects{Notifications: []Notification{{Chain: s.ID, Kind: NewBlock, Height: h, Hash: c.Hash()}}}
+	for _, bl := range s.created {
+		PutBlob(&e.Batch, bl)
+	}
 	for _, r := range recipients {
 		e.Updates = append(e.Updates, Update{Sender: s.ID, Recipient: r, Bundles: s.BundlesFor(r)})
 	}
@@ -222,7 +250,7 @@ func (w *Worker) confirm(s *State, c *block.Certificate, now uint64) (*Effects, 
 // HandleUpdate delivers bundles to the recipient's inbox and acknowledges
 // them. Repeated deliveries are acknowledged again without effect.
 func (w *Worker) HandleUpdate(ctx context.Context, u *Update) (*Effects, error) {
-	s := Open(ctx, w.Store, u.Recipient)
+	s := w.open(ctx, u.Recipient)
 	before := s.Tip()
 	_, err := s.Receive(u.Sender, u.Bundles)
 	if err != nil {
@@ -244,7 +272,7 @@ func (w *Worker) HandleUpdate(ctx context.Context, u *Update) (*Effects, error) 
 
 // HandleAck drops acknowledged blocks from the sender's outbox.
 func (w *Worker) HandleAck(ctx context.Context, a *Ack) (*Effects, error) {
-	s := Open(ctx, w.Store, a.Sender)
+	s := w.open(ctx, a.Sender)
 	s.Acknowledge(a.Recipient, a.Height)
 	e := &Effects{}
 	if err := s.Commit(&e.Batch); err != nil {
@@ -256,7 +284,7 @@ func (w *Worker) HandleAck(ctx context.Context, a *Ack) (*Effects, error) {
 // PendingUpdates re-derives the updates a chain still owes its
 // recipients, for retries after a restart or a lost acknowledgement.
 func (w *Worker) PendingUpdates(ctx context.Context, id ids.ChainID) ([]Update, error) {
-	s := Open(ctx, w.Store, id)
+	s := w.open(ctx, id)
 	var out []Update
 	for _, r := range s.PendingOutboxes() {
 		out = append(out, Update{Sender: id, Recipient: r, Bundles: s.BundlesFor(r)})
@@ -270,7 +298,7 @@ func (w *Worker) RequestTimeout(ctx context.Context, id ids.ChainID, h uint64, n
 	if w.Key == nil {
 		return block.Vote{}, nil, ErrNotVoter
 	}
-	s := Open(ctx, w.Store, id)
+	s := w.open(ctx, id)
 	if !s.Active() {
 		return block.Vote{}, nil, fmt.Errorf("request timeout: %w", ErrInactive)
 	}
@@ -307,7 +335,7 @@ type Info struct {
 
 // Info describes chain id as this node stores it.
 func (w *Worker) Info(ctx context.Context, id ids.ChainID, now uint64) (*Info, error) {
-	s := Open(ctx, w.Store, id)
+	s := w.open(ctx, id)
 	in := &Info{Chain: id, Active: s.Active()}
 	if in.Active {
 		m := s.Manager(now)

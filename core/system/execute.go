@@ -7,6 +7,7 @@ import (
 	"github.com/myriadchain/myriad/core/amount"
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/ids"
+	"github.com/myriadchain/myriad/core/manager"
 )
 
 // Errors of system execution. Callers wrap them with the transaction index.
@@ -63,6 +64,8 @@ func (s State) Execute(c *Context, op Operation) error {
 		return nil
 	case OpCreateCommittee, OpRemoveCommittee:
 		return s.manageCommittees(c, op)
+	case OpPublishBlob, OpCreateApplication:
+		return fmt.Errorf("%w: %s is executed by the chain", ErrInvalid, op.Kind)
 	}
 	return fmt.Errorf("%w: kind %d", ErrInvalid, op.Kind)
 }
@@ -124,6 +127,17 @@ func (s State) claim(c *Context, op Operation) error {
 	}
 	c.send(op.Target, block.Simple, c.Signer, Message{Kind: MsgWithdraw, Owner: op.Owner, Recipient: op.Recipient, Amount: op.Amount})
 	return nil
+}
+
+// OpenChild opens a child chain with the given ownership and initial
+// balance (debited from the chain account with c.Signer's authority) and
+// returns its id.
+func (s State) OpenChild(c *Context, own manager.Ownership, balance amount.Amount) (ids.ChainID, error) {
+	err := s.openChain(c, Operation{Kind: OpOpenChain, Ownership: own, Amount: balance})
+	if err != nil {
+		return ids.ChainID{}, err
+	}
+	return ids.ChildDescription(c.Chain, c.Height, c.ChainsOpened-1).ID(), nil
 }
 
 func (s State) openChain(c *Context, op Operation) error {

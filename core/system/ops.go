@@ -12,6 +12,7 @@ import (
 	"fmt"
 
 	"github.com/myriadchain/myriad/core/amount"
+	"github.com/myriadchain/myriad/core/app"
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/codec"
 	"github.com/myriadchain/myriad/core/committee"
@@ -31,11 +32,13 @@ const (
 	OpChangeOwnership
 	OpCreateCommittee
 	OpRemoveCommittee
+	OpPublishBlob
+	OpCreateApplication
 	numOps
 )
 
 var opNames = [...]string{"transfer", "claim", "open-chain", "close-chain", "change-ownership",
-	"create-committee", "remove-committee", "?"}
+	"create-committee", "remove-committee", "publish-blob", "create-application", "?"}
 
 func (k OpKind) String() string { return opNames[min(k, numOps)] }
 
@@ -48,6 +51,11 @@ func (k OpKind) String() string { return opNames[min(k, numOps)] }
 //	ChangeOwnership: Ownership
 //	CreateCommittee: Epoch, Committee (admin chain only)
 //	RemoveCommittee: Epoch (admin chain only)
+//	PublishBlob:     Blob (the blob itself travels beside the block)
+//	CreateApplication: Create
+//
+// PublishBlob and CreateApplication are executed by the chain (they need
+// the blobs and the application runtime), not by State.Execute.
 type Operation struct {
 	Kind      OpKind
 	Owner     ids.Owner
@@ -57,6 +65,8 @@ type Operation struct {
 	Ownership manager.Ownership
 	Epoch     uint32
 	Committee *committee.Committee
+	Blob      ids.BlobID
+	Create    *app.CreateRequest
 }
 
 // Encode writes o: its kind, then the fields its kind uses.
@@ -82,6 +92,10 @@ func (o Operation) Encode(w *codec.Writer) {
 		o.Committee.Encode(w)
 	case OpRemoveCommittee:
 		w.U32(o.Epoch)
+	case OpPublishBlob:
+		o.Blob.Encode(w)
+	case OpCreateApplication:
+		o.Create.Encode(w)
 	}
 }
 
@@ -109,12 +123,27 @@ func (o *Operation) Decode(r *codec.Reader) {
 		o.Committee.Decode(r)
 	case OpRemoveCommittee:
 		o.Epoch = r.U32()
+	case OpPublishBlob:
+		o.Blob.Decode(r)
+	case OpCreateApplication:
+		o.Create = new(app.CreateRequest)
+		o.Create.Decode(r)
 	}
 }
 
 // AsBlockOperation wraps o for a block.
 func (o Operation) AsBlockOperation() block.Operation {
 	return block.Operation{Bytes: codec.Marshal(o)}
+}
+
+// PublishBlob returns an operation publishing a blob.
+func PublishBlob(id ids.BlobID) block.Operation {
+	return Operation{Kind: OpPublishBlob, Blob: id}.AsBlockOperation()
+}
+
+// CreateApplication returns an operation creating an application.
+func CreateApplication(c app.CreateRequest) block.Operation {
+	return Operation{Kind: OpCreateApplication, Create: &c}.AsBlockOperation()
 }
 
 // Transfer returns a transfer operation.
