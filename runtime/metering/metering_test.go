@@ -2,6 +2,7 @@ package metering
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -118,6 +119,36 @@ func TestRefusals(t *testing.T) {
 			_, err := Instrument(tt.wasm, o)
 			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 				t.Fatalf("Instrument = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestControlFlow(t *testing.T) {
+	tests := []struct {
+		name string
+		wasm []byte
+		want []uint64
+		cost int64
+	}{
+		{"if and br_table", ifBrTable, []uint64{9}, 2 + 2 + 4 + 2}, // the else arm and the code after return are not charged
+		{"canonical NaN", nan, []uint64{0x7fc00000}, 8},
+		{"bulk memory", bulk, []uint64{1}, 10 + 16 + 8}, // 10 instructions, 1000 and 500 bytes in 64-byte chunks
+		{"multi-value", multiValue, []uint64{1, 2}, 3},
+		{"branch to the function label", outerBranch, []uint64{5}, 4}, // the code after br is not charged
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			const fuel = 1000
+			out, _ := runBoth(t, tt.wasm, DefaultOptions(), fuel)
+			if out.trapped || !slices.Equal(out.results, tt.want) {
+				t.Fatalf("run = %+v, want %v", out, tt.want)
+			}
+			if used := fuel - out.fuel; used != tt.cost {
+				t.Errorf("run used %d fuel, want %d", used, tt.cost)
+			}
+			if out.depth != 0 {
+				t.Errorf("depth after run = %d, want 0", out.depth)
 			}
 		})
 	}

@@ -122,12 +122,20 @@ func (m *module) section(s *section, r *reader) error {
 		err = m.exportSection(r)
 	case secCode:
 		s.payload, err = m.codeSection(r)
+	case secElement:
+		err = m.elementSection(r)
+	case secData:
+		err = m.dataSection(r)
+	case secStart, secDataCount:
+		_, err = r.u32()
+	case secCustom:
+		err = m.customSection(r, s)
 	}
 	if err != nil {
 		return err
 	}
 	switch s.id {
-	case secType, secImport, secFunction, secCode:
+	case secType, secImport, secFunction, secCode, secElement, secData, secStart, secDataCount:
 		if r.len() != 0 {
 			return r.errorf("section %d has %d trailing bytes", s.id, r.len())
 		}

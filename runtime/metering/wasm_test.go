@@ -98,3 +98,34 @@ const countedN = 50
 // countedCost is the fuel countedLoop uses: the loop instruction, 7 per
 // iteration, the loop's end, then local.get and end.
 const countedCost = 1 + 7*countedN + 1 + 2
+
+// More seeds, exercising control flow, multi-value, floats and bulk memory.
+var (
+	// ifBrTable returns (1 ? 2 : 3) + 7 through an if/else and a br_table.
+	ifBrTable = oneFunc([]byte{i32}, code(nil,
+		0x41, 1, 0x04, i32, 0x41, 2, 0x05, 0x41, 3, 0x0b, // if (result i32) 2 else 3 end
+		0x02, i32, 0x41, 7, 0x41, 0, 0x0e, 1, 0, 0, 0x0b, // block (result i32) 7 br_table 0 0 end
+		0x6a, 0x0f, 0x0b)) // i32.add; return; end
+
+	// nan divides 0 by 0 in f32 and f64 and returns the f32 result.
+	nan = oneFunc([]byte{f32}, code(nil,
+		0x44, 0, 0, 0, 0, 0, 0, 0, 0, 0x44, 0, 0, 0, 0, 0, 0, 0, 0, 0xa3, 0x1a, // f64 0/0; drop
+		0x43, 0, 0, 0, 0, 0x43, 0, 0, 0, 0, 0x95, 0x0b)) // f32 0/0
+
+	// bulk fills and copies memory, returning the memory size.
+	bulk = oneFunc([]byte{i32}, code(nil,
+		0x41, 0, 0x41, 7, 0x41, 0xe8, 0x07, 0xfc, 11, 0, // memory.fill 0 7 1000
+		0x41, 0xe4, 0, 0x41, 0, 0x41, 0xf4, 0x03, 0xfc, 10, 0, 0, // memory.copy 100 0 500
+		0x3f, 0, 0x0b), sec(5, []byte{0, 1}))
+
+	// multiValue returns two values.
+	multiValue = oneFunc([]byte{i32, i64}, code(nil, 0x41, 1, 0x42, 2, 0x0b))
+
+	// outerBranch leaves the function with a br to its own label.
+	outerBranch = oneFunc([]byte{i32}, code(nil,
+		0x02, 0x40, 0x02, 0x40, 0x41, 5, 0x0c, 2, 0x0b, 0x0b, 0x41, 6, 0x0b))
+)
+
+// seeds are all the tiny modules.
+var seeds = [][]byte{infiniteLoop, countedLoop, recursion, memGrow(2, []byte{0, 1}),
+	ifBrTable, nan, bulk, multiValue, outerBranch}
