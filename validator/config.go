@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/myriadchain/myriad/core/app"
 	"github.com/myriadchain/myriad/core/chain"
 	"github.com/myriadchain/myriad/core/ids"
 	"github.com/myriadchain/myriad/core/keys"
@@ -21,6 +22,9 @@ type Config struct {
 	Store kv.Store
 	// Key signs votes; required when Store is set.
 	Key *keys.PrivateKey
+	// VM runs user applications; nil means blocks that use applications
+	// are refused (Main always gives one).
+	VM app.VM
 	// Genesis, if set, initialises Store (once; a store initialised with
 	// another genesis is refused).
 	Genesis *chain.Genesis

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/myriadchain/myriad/core/app"
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/chain"
 	"github.com/myriadchain/myriad/core/codec"
@@ -81,6 +82,10 @@ func (s *Server) dispatch(ctx context.Context, f rpc.Frame, internal bool) (repl
 		return s.onAck(ctx, f)
 	case rpc.Subscribe:
 		return reply{}, fmt.Errorf("%w: subscribe needs a WebSocket connection", rpc.ErrUnknownKind)
+	case rpc.UploadBlobs:
+		return s.onUploadBlobs(ctx, f, internal)
+	case rpc.DownloadBlob:
+		return s.onDownloadBlob(ctx, f, internal)
 	}
 	return reply{}, fmt.Errorf("%w: %s is not a request", rpc.ErrUnknownKind, f.Kind)
 }
@@ -246,4 +251,75 @@ func (s *Server) subscribe(sub subscriber, chains []ids.ChainID) error {
 		}()
 	}
 	return first
+}
+
+// MaxBlobBytes bounds an uploaded blob; publication applies the
+// committee's (smaller or equal) MaxBlobSize.
+const MaxBlobBytes = 8 << 20
+
+// onUploadBlobs stores blobs a client gives before a block that publishes
+// or uses them. Every shard reads blobs from its own store, so a process
+// that does not run every shard passes an upload from a client on to its
+// peers (never an upload that came from a peer).
+func (s *Server) onUploadBlobs(ctx context.Context, f rpc.Frame, internal bool) (reply, error) {
+	var l rpc.BlobList
+	if err := decode(f, &l); err != nil {
+		return reply{}, err
+	}
+	for _, b := range l.Blobs {
+		if len(b.Bytes) > MaxBlobBytes {
+			return reply{}, fmt.Errorf("%w: blob of %d bytes, the limit is %d", app.ErrTooLarge, len(b.Bytes), MaxBlobBytes)
+		}
+	}
+	if s.store != nil {
+		var w chain.Worker
+		if err := s.store.Apply(ctx, &w.PutBlobs(l.Blobs).Batch); err != nil {
+			return reply{}, fmt.Errorf("validator: store blobs: %w", err)
+		}
+	}
+	if !internal {
+		for _, p := range s.peers {
+			if p == nil {
+				continue
+			}
+			r, err := p.RoundTrip(ctx, f)
+			if err == nil {
+				err = rpc.DecodeReply(r, &rpc.Empty{})
+			}
+			if err != nil {
+				return reply{}, fmt.Errorf("validator: pass blobs to a shard: %w", err)
+			}
+		}
+	}
+	return response(rpc.Empty{}, nil), nil
+}
+
+// onDownloadBlob returns a stored blob, asking the peer shards when this
+// process lacks it.
+func (s *Server) onDownloadBlob(ctx context.Context, f rpc.Frame, internal bool) (reply, error) {
+	var q rpc.BlobID
+	if err := decode(f, &q); err != nil {
+		return reply{}, err
+	}
+	if s.store != nil {
+		b, ok, err := chain.StoreBlobs{Store: s.store, Ctx: ctx}.Blob(q.ID)
+		if err != nil {
+			return reply{}, err
+		}
+		if ok {
+			return response(b, nil), nil
+		}
+	}
+	if !internal {
+		for _, p := range s.peers {
+			if p == nil {
+				continue
+			}
+			r, err := p.RoundTrip(ctx, f)
+			if err == nil && r.Kind == rpc.Response {
+				return reply{frame: r}, nil
+			}
+		}
+	}
+	return reply{}, &app.BlobsNotFoundError{IDs: []ids.BlobID{q.ID}}
 }

@@ -13,12 +13,14 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"path/filepath"
 	"strings"
 
 	"github.com/myriadchain/myriad/core/chain"
 	"github.com/myriadchain/myriad/core/keys"
 	"github.com/myriadchain/myriad/core/kv"
 	client "github.com/myriadchain/myriad/node-client"
+	wasmrt "github.com/myriadchain/myriad/runtime"
 	pebblestore "github.com/myriadchain/myriad/storage/pebble"
 )
 
@@ -202,6 +204,15 @@ func serveCommand(ctx context.Context, cmd string, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
+	if cfg.Store != nil {
+		vm, err := newVM(o.Storage)
+		if err != nil {
+			cfg.Store.Close()
+			return err
+		}
+		defer vm.Close()
+		cfg.VM = vm
+	}
 	srv, err := New(cfg)
 	if err != nil {
 		if cfg.Store != nil {
@@ -336,4 +347,19 @@ func serveUntilDone(ctx context.Context, srv *Server, listen string, metricsPort
 		err = cerr
 	}
 	return err
+}
+
+// newVM returns the application runtime, with its compiled code cached
+// beside the storage.
+func newVM(storage string) (*wasmrt.VM, error) {
+	cfg := wasmrt.Config{}
+	if storage != ":memory:" && storage != "" {
+		clean := filepath.Clean(storage)
+		cfg.CacheDir = filepath.Join(filepath.Dir(clean), filepath.Base(clean)+"-wasm-cache")
+	}
+	vm, err := wasmrt.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("validator: application runtime: %w", err)
+	}
+	return vm, nil
 }

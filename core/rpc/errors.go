@@ -5,9 +5,11 @@ import (
 	"fmt"
 
 	"github.com/myriadchain/myriad/core/amount"
+	"github.com/myriadchain/myriad/core/app"
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/chain"
 	"github.com/myriadchain/myriad/core/codec"
+	"github.com/myriadchain/myriad/core/ids"
 	"github.com/myriadchain/myriad/core/keys"
 	"github.com/myriadchain/myriad/core/kv"
 	"github.com/myriadchain/myriad/core/manager"
@@ -42,6 +44,9 @@ var codes = []error{
 	manager.ErrInvalidOwnership,
 	system.ErrUnauthorized, system.ErrInsufficientFunds, system.ErrZeroAmount, system.ErrNotAdmin,
 	system.ErrBadEpoch, system.ErrChainClosed, system.ErrInvalid,
+	app.ErrOutOfFuel, app.ErrBlobsNotFound, app.ErrBadModule, app.ErrUnknownApp, app.ErrReentrant,
+	app.ErrCallDepth, app.ErrTrap, app.ErrAborted, app.ErrUnauthorized, app.ErrTooLarge, app.ErrReadOnly,
+	app.ErrNoVM, app.ErrBadRequest, app.ErrNotInstantiated,
 }
 
 // Code returns the wire code of the most specific known error err wraps
@@ -59,12 +64,17 @@ func Code(err error) uint16 {
 type RemoteError struct {
 	Code    uint16
 	Message string
+	// Missing lists the blobs the peer needs (with app.ErrBlobsNotFound).
+	Missing []ids.BlobID
 }
 
 func (e *RemoteError) Error() string { return e.Message }
 
 // Unwrap returns the sentinel error of e's code, so errors.Is works.
 func (e *RemoteError) Unwrap() error {
+	if len(e.Missing) > 0 {
+		return &app.BlobsNotFoundError{IDs: e.Missing}
+	}
 	if e.Code >= 1 && int(e.Code) <= len(codes) {
 		return codes[e.Code-1]
 	}
@@ -75,12 +85,14 @@ func (e *RemoteError) Unwrap() error {
 func (e RemoteError) Encode(w *codec.Writer) {
 	w.U16(e.Code)
 	w.String(e.Message)
+	codec.WriteListOf(w, e.Missing)
 }
 
 // Decode reads e.
 func (e *RemoteError) Decode(r *codec.Reader) {
 	e.Code = r.U16()
 	e.Message = r.String(4096)
+	e.Missing = codec.ListOf[ids.Hash](r, MaxBlobBatch, ids.HashSize)
 }
 
 // NewError encodes err as an error frame answering request id.
@@ -89,7 +101,11 @@ func NewError(id uint64, err error) Frame {
 	if len(msg) > 4096 {
 		msg = msg[:4096]
 	}
-	return Frame{Kind: Error, ID: id, Body: codec.Marshal(RemoteError{Code: Code(err), Message: msg})}
+	missing := app.MissingBlobs(err)
+	if len(missing) > MaxBlobBatch {
+		missing = missing[:MaxBlobBatch]
+	}
+	return Frame{Kind: Error, ID: id, Body: codec.Marshal(RemoteError{Code: Code(err), Message: msg, Missing: missing})}
 }
 
 // DecodeReply decodes a response frame into v, or returns the error an

@@ -16,13 +16,15 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/myriadchain/myriad/core/app"
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/codec"
 	"github.com/myriadchain/myriad/core/ids"
 )
 
-// MaxFrameSize bounds a frame: 8 MiB.
-const MaxFrameSize = 8 << 20
+// MaxFrameSize bounds a frame: 12 MiB, room for one blob of the largest
+// size a policy allows (8 MiB).
+const MaxFrameSize = 12 << 20
 
 // Kind is the kind of a frame.
 type Kind uint8
@@ -45,6 +47,11 @@ const (
 	Update
 	// Ack: a cross-chain acknowledgement between shards; body chain.Ack, reply empty.
 	Ack
+	// UploadBlobs: body BlobList; reply empty. Blobs a block publishes or
+	// uses, given before the block.
+	UploadBlobs
+	// DownloadBlob: body BlobID; reply app.Blob.
+	DownloadBlob
 	numRequests
 )
 
@@ -58,6 +65,7 @@ const (
 func (k Kind) String() string {
 	names := map[Kind]string{Proposal: "proposal", Certificate: "certificate", ChainInfo: "chain-info",
 		Certificates: "certificates", Timeout: "timeout", Subscribe: "subscribe", Update: "update", Ack: "ack",
+		UploadBlobs: "upload-blobs", DownloadBlob: "download-blob",
 		Response: "response", Error: "error", Notification: "notification"}
 	if n, ok := names[k]; ok {
 		return n
@@ -134,6 +142,27 @@ func (c ChainID) Encode(w *codec.Writer) { c.ID.Encode(w) }
 
 // Decode reads c.
 func (c *ChainID) Decode(r *codec.Reader) { c.ID.Decode(r) }
+
+// BlobID is a body holding one blob id.
+type BlobID struct{ ID ids.BlobID }
+
+// Encode writes b.
+func (b BlobID) Encode(w *codec.Writer) { b.ID.Encode(w) }
+
+// Decode reads b.
+func (b *BlobID) Decode(r *codec.Reader) { b.ID.Decode(r) }
+
+// MaxBlobBatch bounds the blobs of one upload.
+const MaxBlobBatch = 64
+
+// BlobList is a body holding blobs.
+type BlobList struct{ Blobs []app.Blob }
+
+// Encode writes l.
+func (l BlobList) Encode(w *codec.Writer) { codec.WriteListOf(w, l.Blobs) }
+
+// Decode reads l.
+func (l *BlobList) Decode(r *codec.Reader) { l.Blobs = codec.ListOf[app.Blob](r, MaxBlobBatch, 5) }
 
 // ChainList is a body holding chain ids.
 type ChainList struct{ IDs []ids.ChainID }
