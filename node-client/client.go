@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/myriadchain/myriad/core/app"
 	"strings"
 
 	"github.com/myriadchain/myriad/core/block"
@@ -75,7 +76,7 @@ type Client struct {
 const ProgressEvery = 100
 
 func (c *Client) local(ctx context.Context) *chain.State {
-	return chain.Open(ctx, c.Local.Store, c.Chain)
+	return c.Local.OpenState(ctx, c.Chain)
 }
 
 func (c *Client) committee(ctx context.Context) (*committee.Committee, uint32, error) {
@@ -130,6 +131,12 @@ func (c *Client) Sync(ctx context.Context) error {
 // the bundles ever sent.
 func (c *Client) applyLocal(ctx context.Context, cert *block.Certificate) error {
 	_, e, err := c.Local.HandleCertificate(ctx, cert, c.Now())
+	if missing := app.MissingBlobs(err); missing != nil {
+		if ferr := c.FetchBlobs(ctx, missing); ferr != nil {
+			return fmt.Errorf("%w (%w)", err, ferr)
+		}
+		_, e, err = c.Local.HandleCertificate(ctx, cert, c.Now())
+	}
 	if err != nil {
 		return err
 	}

@@ -106,9 +106,7 @@ func (c *Client) roundAndLock(ctx context.Context, h uint64) (block.Round, *bloc
 
 // drive executes p locally, gathers votes and makes the block final.
 func (c *Client) drive(ctx context.Context, com *committee.Committee, p *block.Proposal) (*block.Certificate, error) {
-	s := c.local(ctx)
-	out, err := s.Execute(&p.Block, chain.ExecOptions{})
-	s.Tx.Rollback()
+	out, err := c.executeLocal(ctx, &p.Block)
 	if err != nil {
 		return nil, fmt.Errorf("client: execute block locally: %w", err)
 	}
@@ -118,10 +116,10 @@ func (c *Client) drive(ctx context.Context, com *committee.Committee, p *block.P
 		kind = block.Confirmed
 	}
 	cert, err := c.gather(ctx, com, block.Value{Kind: kind, Block: exec}, p.Round, func(n Node) (*block.Vote, error) {
-		v, err := n.HandleProposal(ctx, p)
+		v, err := withBlobs(ctx, c, n, func() (block.Vote, error) { return n.HandleProposal(ctx, p) })
 		if c.lagging(err) {
 			c.update(ctx, n, p.Block.Height)
-			v, err = n.HandleProposal(ctx, p)
+			v, err = withBlobs(ctx, c, n, func() (block.Vote, error) { return n.HandleProposal(ctx, p) })
 		}
 		if missingOrigin(err) {
 			v, err = c.catchUpOrigins(ctx, n, p)
@@ -134,7 +132,7 @@ func (c *Client) drive(ctx context.Context, com *committee.Committee, p *block.P
 	if kind == block.Validated {
 		validated := cert
 		cert, err = c.gather(ctx, com, block.Value{Kind: block.Confirmed, Block: exec}, p.Round, func(n Node) (*block.Vote, error) {
-			return n.HandleCertificate(ctx, validated)
+			return withBlobs(ctx, c, n, func() (*block.Vote, error) { return n.HandleCertificate(ctx, validated) })
 		})
 		if err != nil {
 			return nil, err
@@ -218,7 +216,7 @@ func (c *Client) push(ctx context.Context, n Node, id ids.ChainID, h uint64) {
 		if cert == nil {
 			return
 		}
-		if _, err := n.HandleCertificate(ctx, cert); err != nil {
+		if _, err := withBlobs(ctx, c, n, func() (*block.Vote, error) { return n.HandleCertificate(ctx, cert) }); err != nil {
 			return
 		}
 	}
@@ -251,7 +249,7 @@ func (c *Client) update(ctx context.Context, n Node, h uint64) {
 		if !ok {
 			return
 		}
-		if _, err := n.HandleCertificate(ctx, cert); err != nil {
+		if _, err := withBlobs(ctx, c, n, func() (*block.Vote, error) { return n.HandleCertificate(ctx, cert) }); err != nil {
 			return
 		}
 	}
@@ -335,9 +333,10 @@ func (c *Client) askAll(ask func(Node) (*block.Vote, error)) (answers iter.Seq[a
 // those that lag first. Failures are left for later synchronisation.
 func (c *Client) broadcast(ctx context.Context, cert *block.Certificate) {
 	for _, n := range c.Validators {
-		if _, err := n.HandleCertificate(ctx, cert); c.lagging(err) {
+		confirm := func() (*block.Vote, error) { return n.HandleCertificate(ctx, cert) }
+		if _, err := withBlobs(ctx, c, n, confirm); c.lagging(err) {
 			c.update(ctx, n, cert.Value.Height())
-			n.HandleCertificate(ctx, cert) //nolint:errcheck // best effort; a later sync repairs
+			withBlobs(ctx, c, n, confirm) //nolint:errcheck // best effort; a later sync repairs
 		}
 	}
 }

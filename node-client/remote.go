@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/myriadchain/myriad/core/app"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -508,4 +509,24 @@ func (s *session) failure() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.err
+}
+
+// UploadBlobs gives the validator blobs, one request per blob (a blob may
+// use most of a frame).
+func (r *Remote) UploadBlobs(ctx context.Context, blobs []app.Blob) error {
+	for _, b := range blobs {
+		if err := r.Call(ctx, rpc.UploadBlobs, rpc.BlobList{Blobs: []app.Blob{b}}, &rpc.Empty{}); err != nil {
+			return fmt.Errorf("upload blob %s: %w", b.ID().Short(), err)
+		}
+	}
+	return nil
+}
+
+// DownloadBlob fetches a blob from the validator.
+func (r *Remote) DownloadBlob(ctx context.Context, id ids.BlobID) (app.Blob, error) {
+	var b app.Blob
+	if err := r.Call(ctx, rpc.DownloadBlob, rpc.BlobID{ID: id}, &b); err != nil {
+		return app.Blob{}, fmt.Errorf("download blob %s: %w", id.Short(), err)
+	}
+	return b, nil
 }

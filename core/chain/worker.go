@@ -46,6 +46,10 @@ type Worker struct {
 	Blobs app.BlobSource
 }
 
+// OpenState returns chain id's state with the Worker's application
+// environment, for reads and local execution.
+func (w *Worker) OpenState(ctx context.Context, id ids.ChainID) *State { return w.open(ctx, id) }
+
 func (w *Worker) open(ctx context.Context, id ids.ChainID) *State {
 	s := Open(ctx, w.Store, id)
 	s.Env = Env{VM: w.VM, Blobs: w.Blobs}
