@@ -125,7 +125,7 @@ func opensChain(b block.Bundle) bool {
 }
 
 func (w *Wallet) deliverLocally(ctx context.Context, from, to ids.ChainID, bundles []block.Bundle) error {
-	worker := &chain.Worker{Store: w.cfg.Store}
+	worker := w.worker()
 	e, err := worker.HandleUpdate(ctx, &chain.Update{Sender: from, Recipient: to, Bundles: bundles})
 	if err != nil {
 		return fmt.Errorf("wallet: deliver bundles from %s locally: %w", from.Short(), err)

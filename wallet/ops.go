@@ -38,7 +38,7 @@ func (w *Wallet) Status(ctx context.Context, id ids.ChainID) (Status, error) {
 	if err := s.Tx.Err(); err != nil {
 		return st, fmt.Errorf("wallet: read %s: %w", id.Short(), err)
 	}
-	c := &client.Client{Chain: id, Local: &chain.Worker{Store: w.cfg.Store}}
+	c := &client.Client{Chain: id, Local: w.worker()}
 	var err error
 	st.Pending, err = c.Pending(ctx)
 	return st, err

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/myriadchain/myriad/core/app"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -49,6 +50,11 @@ type Config struct {
 	// Progress, if set, is told how long synchronisations advance (see
 	// client.Client.Progress).
 	Progress func(chain ids.ChainID, next, target uint64)
+	// VM runs applications in the local node; nil: the wallet starts a
+	// runtime (with its compiled-code cache in VMCacheDir, if set) the
+	// first time an application runs, and closes it with the wallet.
+	VM         app.VM
+	VMCacheDir string
 }
 
 func (c *Config) validate() error {
@@ -76,6 +82,7 @@ type Wallet struct {
 
 	mu    sync.Mutex
 	nodes map[keys.PublicKey]client.Node
+	vm    *lazyVM
 }
 
 // Create makes a new wallet for the network of genesis g, initialises the
@@ -93,7 +100,7 @@ func Create(ctx context.Context, cfg Config, g *chain.Genesis, faucet string) (*
 	if err := checkGenesis(g); err != nil {
 		return nil, fmt.Errorf("wallet: %w", err)
 	}
-	w := &Wallet{cfg: cfg, doc: &Document{Version: Version, KeyFormat: KeyFormatPlain, Genesis: g, Faucet: faucet,
+	w := &Wallet{cfg: cfg, vm: &lazyVM{cacheDir: cfg.VMCacheDir}, doc: &Document{Version: Version, KeyFormat: KeyFormatPlain, Genesis: g, Faucet: faucet,
 		Keys: []Key{}, Chains: []Chain{}}}
 	if err := w.initStore(ctx); err != nil {
 		return nil, err
@@ -117,7 +124,7 @@ func Open(ctx context.Context, cfg Config) (*Wallet, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Wallet{cfg: cfg, doc: doc}
+	w := &Wallet{cfg: cfg, doc: doc, vm: &lazyVM{cacheDir: cfg.VMCacheDir}}
 	return w, w.initStore(ctx)
 }
 
@@ -148,6 +155,7 @@ func (w *Wallet) Close() error {
 		}
 	}
 	w.nodes = nil
+	errs = append(errs, w.vm.close())
 	return errors.Join(errs...)
 }
 
@@ -249,7 +257,7 @@ func (w *Wallet) Client(ctx context.Context, id ids.ChainID) (*client.Client, er
 	if err != nil {
 		return nil, err
 	}
-	c := &client.Client{Chain: id, Local: &chain.Worker{Store: w.cfg.Store}, Validators: nodes, Now: w.cfg.Now}
+	c := &client.Client{Chain: id, Local: w.worker(), Validators: nodes, Now: w.cfg.Now}
 	if p := w.cfg.Progress; p != nil {
 		c.Progress = func(next, target uint64) { p(id, next, target) }
 	}
