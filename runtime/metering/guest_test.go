@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
 // guestDir holds the Go guest built once for all tests of the process.
@@ -98,6 +101,7 @@ func guestRun(tb testing.TB, ctx context.Context, e int, w []byte, metered bool,
 	if err != nil || init.trapped {
 		tb.Fatalf("%s: _initialize: %+v %v", engines[e].name, init, err)
 	}
+	tb.Logf("%s: _initialize used %d fuel", engines[e].name, fuel-init.fuel)
 	out, err := in.call(ctx, fuel, "work", guestArg)
 	if err != nil {
 		tb.Fatalf("%s: work: %v", engines[e].name, err)
@@ -143,5 +147,29 @@ func TestGoGuest(t *testing.T) {
 		if err != nil || !out.trapped || !IsOutOfFuel(out.fuel) {
 			t.Fatalf("%s: work with 50000 fuel = %+v, %v; want an out-of-fuel trap", engines[e].name, out, err)
 		}
+	}
+}
+
+// TestGoGuestStartFunction runs _initialize at instantiation, on the
+// InitialFuel.
+func TestGoGuestStartFunction(t *testing.T) {
+	w, err := Instrument(goGuest(t), guestOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var left []uint64
+	for _, e := range engines {
+		rt := wazero.NewRuntimeWithConfig(ctx, e.config())
+		wasi_snapshot_preview1.MustInstantiate(ctx, rt)
+		mod, err := rt.InstantiateWithConfig(ctx, w, wazero.NewModuleConfig().WithStartFunctions("_initialize"))
+		if err != nil {
+			t.Fatalf("%s: %v", e.name, err)
+		}
+		left = append(left, mod.ExportedGlobal(FuelGlobal).Get())
+		rt.Close(ctx)
+	}
+	if left[0] != left[1] || int64(left[0]) <= 0 || int64(left[0]) >= DefaultOptions().InitialFuel {
+		t.Fatalf("fuel left after _initialize: compiler %d, interpreter %d", left[0], left[1])
 	}
 }

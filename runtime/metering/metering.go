@@ -85,7 +85,7 @@ func DefaultOptions() Options {
 		CanonicalizeNaN: true,
 		MemoryGrowCost:  1024,
 		BulkByteCost:    1,
-		InitialFuel:     100_000_000,
+		InitialFuel:     10_000_000, // a Go reactor's _initialize uses about 1.2 million
 	}
 }
 

@@ -34,3 +34,22 @@ func work(n int32) int64 {
 	s := b.String()
 	return h ^ int64(len(s)) ^ int64(strings.Count(s, "w1"))
 }
+
+// hash is a tight arithmetic loop: FNV-1a over a buffer, n rounds.
+//
+//go:wasmexport hash
+func hash(n int32) int64 {
+	buf := make([]byte, 4096)
+	for i := range buf {
+		buf[i] = byte(i * 7)
+	}
+	h := uint64(14695981039346656037)
+	for range n {
+		for _, c := range buf {
+			h ^= uint64(c)
+			h *= 1099511628211
+		}
+		buf[h%4096]++
+	}
+	return int64(h)
+}
