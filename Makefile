@@ -7,6 +7,7 @@
 #                under js/wasm in Node, and a short fuzz of every fuzz target
 #   make fuzz    fuzz every target for longer (FUZZTIME=60s; FUZZ=regexp picks targets)
 #   make bench   go benchmarks (BENCH=regexp, PKGS=packages)
+#   make apps    build the sample apps to dist/apps/NAME/{contract,service}.wasm
 #
 # Adding a step: write a target and add it to the prerequisites of `check`
 # (fast, Go-only checks) or `test` (steps that install or start things, such
@@ -39,7 +40,7 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run build test setup check fmt vet tidy race wasm fuzz-smoke fuzz bench
+.PHONY: run build test setup check fmt vet tidy race wasm fuzz-smoke fuzz bench apps
 
 run: build
 	dist/bin/myriad $(RUN_ARGS)
@@ -86,3 +87,15 @@ fuzz:
 
 bench:
 	$(GO) test -run='^$$' -bench='$(BENCH)' -benchmem $(PKGS)
+
+# apps builds every sample app (apps/NAME with contract/ and service/) as Wasm
+# reactors; apps/appstest.Build runs the same command for tests.
+apps:
+	@for dir in apps/*/contract; do \
+		name=$$(basename $$(dirname $$dir)); mkdir -p dist/apps/$$name; \
+		for module in contract service; do \
+			echo "build dist/apps/$$name/$$module.wasm"; \
+			GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w' \
+				-o dist/apps/$$name/$$module.wasm ./apps/$$name/$$module; \
+		done; \
+	done
