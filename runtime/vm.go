@@ -119,11 +119,14 @@ func (vm *VM) Close() error {
 
 // Check implements app.VM: the module must pass the limits, import only
 // the host API of its kind, and compile.
+// A module that passes is kept compiled and initialised, as its first
+// use would.
 func (vm *VM) Check(kind app.BlobKind, code []byte) error {
-	cm, _, err := vm.prepare(kind, code)
-	if err == nil {
-		cm.Close(context.Background())
+	if kind != app.BlobContract && kind != app.BlobService {
+		return fmt.Errorf("%w: a %s blob is not a module", app.ErrBadModule, kind)
 	}
+	id := app.Blob{Kind: kind, Bytes: code}.ID()
+	_, err := vm.load(id, kind, func() ([]byte, error) { return code, nil })
 	return err
 }
 

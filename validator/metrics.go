@@ -13,7 +13,7 @@ import (
 )
 
 // kinds is the number of request kinds counted (index 0: not a request).
-const kinds = int(rpc.Ack) + 1
+const kinds = int(rpc.DownloadBlob) + 1
 
 // latencyBuckets are the upper bounds of the latency histogram, seconds.
 var latencyBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
@@ -45,7 +45,7 @@ func newMetrics() *metrics {
 }
 
 func kindIndex(k rpc.Kind) int {
-	if k.IsRequest() {
+	if k.IsRequest() && int(k) < kinds {
 		return int(k)
 	}
 	return 0

@@ -63,6 +63,15 @@ func init() {
 		{"sync-validator", "ADDRESS", "Send a validator the blocks of the tracked chains it lacks.", cmdSyncValidator},
 		{"watch", "[CHAIN…]", "Follow chains and print their new blocks and incoming messages until interrupted; " +
 			"--process-inbox takes incoming messages as they come.", cmdWatch},
+		{"publish-module", "CONTRACT SERVICE", "Publish an application's contract and service modules (Wasm files) " +
+			"as blobs from a chain the wallet owns; prints the module id to give to create-application.", cmdPublishModule},
+		{"publish-data-blob", "FILE", "Publish a file as a data blob applications can read; prints its id.", cmdPublishDataBlob},
+		{"create-application", "MODULE", "Create an application of a published module on a chain the wallet owns, " +
+			"with JSON parameters and instantiation argument; prints the application id.", cmdCreateApplication},
+		{"publish-and-create", "CONTRACT SERVICE", "Publish a module and create an application of it in one go; " +
+			"prints the application id.", cmdPublishAndCreate},
+		{"query-application", "APPLICATION GRAPHQL", "Ask an application's service on a chain, in the local node. " +
+			"A query prints the service's JSON answer; a mutation submits the operations it makes in a block.", cmdQueryApplication},
 		{"net up", "", "Start a local network on 127.0.0.1: validator processes (myriad-validator, next to this binary " +
 			"or on $PATH) with pebble storage, and a faucet; prints the faucet URL and the genesis path, and runs until " +
 			"interrupted, then stops everything it started.", cmdNetUp},

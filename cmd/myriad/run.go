@@ -230,7 +230,9 @@ func (e *env) open(ctx context.Context, create func(context.Context, wallet.Conf
 	if open == nil {
 		open = wallet.Open
 	}
-	w, err := open(ctx, e.config(file, store))
+	cfg := e.config(file, store)
+	cfg.VMCacheDir = filepath.Clean(dir) + "-wasm-cache"
+	w, err := open(ctx, cfg)
 	if err != nil {
 		store.Close() //nolint:errcheck // reporting err
 		return nil, err

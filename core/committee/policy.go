@@ -59,7 +59,7 @@ func Testnet() Policy {
 		MaxBlockSize:    1 << 20,
 		MaxFuelPerBlock: 100_000_000,
 		MaxBytesWritten: 8 << 20,
-		MaxBlobSize:     1 << 20,
+		MaxBlobSize:     8 << 20, // a Go service module with GraphQL is about 6 MB
 		MaxBlockTxs:     1_000,
 	}
 }
