@@ -12,8 +12,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strconv"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/myriadchain/myriad/core/chain"
