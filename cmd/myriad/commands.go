@@ -72,6 +72,9 @@ func init() {
 			"prints the application id.", cmdPublishAndCreate},
 		{"query-application", "APPLICATION GRAPHQL", "Ask an application's service on a chain, in the local node. " +
 			"A query prints the service's JSON answer; a mutation submits the operations it makes in a block.", cmdQueryApplication},
+		{"service", "[--port P]", "Serve the wallet over GraphQL until interrupted: the system schema at /, " +
+			"each application's GraphQL at /chains/CHAIN/applications/APP (a mutation submits a block and answers its hash), " +
+			"notifications as subscriptions at /ws, and GraphiQL in a browser. It keeps the tracked chains in sync.", cmdService},
 		{"net up", "", "Start a local network on 127.0.0.1: validator processes (myriad-validator, next to this binary " +
 			"or on $PATH) with pebble storage, and a faucet; prints the faucet URL and the genesis path, and runs until " +
 			"interrupted, then stops everything it started.", cmdNetUp},
