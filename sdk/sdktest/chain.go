@@ -214,3 +214,11 @@ func streamKey(a ids.ApplicationID, stream string) string {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// Receive executes a user message of application a as if chain from had
+// sent it, authenticated by signer (zero for none), in a block of its own:
+// a way to test how a contract treats messages no code path of it sends.
+func (c *Chain) Receive(from ids.ChainID, a ids.ApplicationID, signer ids.Owner, msg []byte) error {
+	m := message{kind: simple, signer: signer, app: a, env: app.Envelope{Kind: app.EnvUser, Payload: msg}}
+	return c.transaction(func(t *tx) error { return t.receive(from, &m) })
+}
