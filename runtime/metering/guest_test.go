@@ -76,7 +76,7 @@ func guestOptions() Options {
 	return o
 }
 
-const guestArg = 2000 // the work export's argument in tests
+const guestArg = 500 // the work export's argument
 
 // guestRun instantiates w, runs _initialize then work(arg), with fuel
 // (ignored by an unmetered module), and returns work's outcome.

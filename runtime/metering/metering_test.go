@@ -136,6 +136,7 @@ func TestControlFlow(t *testing.T) {
 		{"bulk memory", bulk, []uint64{1}, 10 + 16 + 8}, // 10 instructions, 1000 and 500 bytes in 64-byte chunks
 		{"multi-value", multiValue, []uint64{1, 2}, 3},
 		{"branch to the function label", outerBranch, []uint64{5}, 4}, // the code after br is not charged
+		{"br_if to the function label", outerBrIf, []uint64{5}, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,14 +10,18 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
-// engines are wazero's two engines, which must agree.
+// engines are wazero's two engines, which must agree. They share an
+// in-memory compilation cache, so the Go guest is compiled once per engine
+// and version.
 var engines = []struct {
 	name   string
 	config func() wazero.RuntimeConfig
 }{
-	{"compiler", wazero.NewRuntimeConfigCompiler},
-	{"interpreter", wazero.NewRuntimeConfigInterpreter},
+	{"compiler", func() wazero.RuntimeConfig { return wazero.NewRuntimeConfigCompiler().WithCompilationCache(cache) }},
+	{"interpreter", func() wazero.RuntimeConfig { return wazero.NewRuntimeConfigInterpreter().WithCompilationCache(cache) }},
 }
+
+var cache = wazero.NewCompilationCache()
 
 // outcome is the result of one metered call.
 type outcome struct {

@@ -126,6 +126,9 @@ var (
 		0x02, 0x40, 0x02, 0x40, 0x41, 5, 0x0c, 2, 0x0b, 0x0b, 0x41, 6, 0x0b))
 )
 
+// outerBrIf leaves the function with a br_if to its own label.
+var outerBrIf = oneFunc([]byte{i32}, code(nil, 0x41, 5, 0x41, 1, 0x0d, 0, 0x1a, 0x41, 6, 0x0b))
+
 // seeds are all the tiny modules.
 var seeds = [][]byte{infiniteLoop, countedLoop, recursion, memGrow(2, []byte{0, 1}),
-	ifBrTable, nan, bulk, multiValue, outerBranch}
+	ifBrTable, nan, bulk, multiValue, outerBranch, outerBrIf}
