@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/myriadchain/myriad/core/app"
 	"math/rand/v2"
 	"slices"
 
@@ -71,6 +72,8 @@ type Config struct {
 	Policy committee.Policy
 	// SuperOwners makes root chains use the fast round.
 	SuperOwners bool
+	// VM runs applications on every validator and wallet (nil: none).
+	VM app.VM
 }
 
 // Network is an in-process network.
@@ -83,6 +86,7 @@ type Network struct {
 	calls      int
 	keys       []*keys.PrivateKey
 	Delivered  int
+	vm         app.VM
 }
 
 type message struct {
@@ -103,7 +107,7 @@ type Validator struct {
 
 // New starts a network at clock 1_000_000 µs.
 func New(cfg Config) *Network {
-	n := &Network{Clock: 1_000_000, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))}
+	n := &Network{Clock: 1_000_000, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)), vm: cfg.VM}
 	var vals []committee.Validator
 	vkeys := make([]*keys.PrivateKey, cfg.Validators)
 	for i := range vkeys {
@@ -130,7 +134,7 @@ func New(cfg Config) *Network {
 	n.Genesis = g
 	for i, k := range vkeys {
 		v := &Validator{net: n, index: i, Store: kv.NewMemory()}
-		v.Worker = &chain.Worker{Store: v.Store, Key: k}
+		v.Worker = &chain.Worker{Store: v.Store, Key: k, VM: cfg.VM}
 		if err := g.Initialize(context.Background(), v.Store); err != nil {
 			panic(err)
 		}
@@ -178,7 +182,7 @@ func (n *Network) WalletFor(id ids.ChainID, k *keys.PrivateKey) *client.Client {
 	if err := n.Genesis.Initialize(context.Background(), store); err != nil {
 		panic(err)
 	}
-	return &client.Client{Chain: id, Key: k, Local: &chain.Worker{Store: store}, Validators: n.Nodes(),
+	return &client.Client{Chain: id, Key: k, Local: &chain.Worker{Store: store, VM: n.vm}, Validators: n.Nodes(),
 		Now: func() uint64 { return n.Clock }}
 }
 
@@ -335,6 +339,26 @@ func (v *Validator) HandleCertificate(ctx context.Context, c *block.Certificate)
 		vote = nil
 	}
 	return vote, v.apply(ctx, e)
+}
+
+// UploadBlobs implements client.BlobNode.
+func (v *Validator) UploadBlobs(ctx context.Context, blobs []app.Blob) error {
+	if v.Fault == Offline {
+		return ErrOffline
+	}
+	return v.Store.Apply(ctx, &v.Worker.PutBlobs(blobs).Batch)
+}
+
+// DownloadBlob implements client.BlobNode.
+func (v *Validator) DownloadBlob(ctx context.Context, id ids.BlobID) (app.Blob, error) {
+	if v.Fault == Offline {
+		return app.Blob{}, ErrOffline
+	}
+	b, ok, err := chain.StoreBlobs{Store: v.Store, Ctx: ctx}.Blob(id)
+	if err == nil && !ok {
+		err = &app.BlobsNotFoundError{IDs: []ids.BlobID{id}}
+	}
+	return b, err
 }
 
 // ChainInfo implements client.Node.
