@@ -19,7 +19,7 @@ import (
 )
 
 // Names lists the sample applications, the folders under apps/.
-var Names = []string{"counter", "fungible", "social"}
+var Names = []string{"counter", "fungible", "social", "auction"}
 
 type built struct {
 	contract, service []byte
