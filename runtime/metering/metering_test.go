@@ -106,7 +106,10 @@ func TestRefusals(t *testing.T) {
 		{"atomics", atomic, nil, ErrUnsupported},
 		{"shared memory", memGrow(1, []byte{3, 1, 2}), nil, ErrUnsupported},
 		{"memory64", memGrow(1, []byte{4, 1}), nil, ErrUnsupported},
-		{"two memories", memGrow(1, cat([]byte{0, 1}, []byte{0, 1})[0:2]), nil, nil},
+		{"two memories", oneFunc(nil, code(nil, 0x0b), sec(5, []byte{0, 1}, []byte{0, 1})), nil, ErrUnsupported},
+		{"imported memory", wasmModule(sec(2, cat(str("env"), str("m"), []byte{2, 0, 1}))), func(o *Options) { o.AllowImport = allowAll }, ErrUnsupported},
+		{"functions without code", wasmModule(sec(1, fn(nil, nil)), sec(3, u32(0))), nil, ErrInvalid},
+		{"huge element count", wasmModule([]byte{9, 5, 0x80, 0x80, 0x80, 0x80, 0x08}), nil, ErrInvalid},
 		{"exports the fuel global", wasmModule(sec(7, export(FuelGlobal, 0, 0))), nil, ErrInvalid},
 		{"depth limit too deep", countedLoop, func(o *Options) { o.MaxCallDepth = MaxCallDepthLimit + 1 }, ErrInvalid},
 	}

@@ -54,6 +54,7 @@ type module struct {
 	exports                                        map[string]bool
 	exportCount                                    int
 	counted                                        map[byte]int // id → index in sections of a section whose vector grows
+	sawCode                                        bool
 }
 
 func (m *module) decode(wasm []byte) error {
@@ -94,7 +95,7 @@ func (m *module) decode(wasm []byte) error {
 		}
 		m.sections = append(m.sections, s)
 	}
-	if last < rank[secCode] && len(m.funcs) > 0 {
+	if !m.sawCode && len(m.funcs) > 0 {
 		return fmt.Errorf("%w: function section without code section", ErrInvalid)
 	}
 	m.finish()
@@ -106,7 +107,6 @@ func (m *module) section(s *section, r *reader) error {
 	var err error
 	switch s.id {
 	case secType:
-		m.counted[secType] = len(m.sections)
 		err = m.typeSection(r)
 	case secImport:
 		err = m.importSection(r)
@@ -121,6 +121,7 @@ func (m *module) section(s *section, r *reader) error {
 	case secExport:
 		err = m.exportSection(r)
 	case secCode:
+		m.sawCode = true
 		s.payload, err = m.codeSection(r)
 	case secElement:
 		err = m.elementSection(r)
@@ -129,7 +130,7 @@ func (m *module) section(s *section, r *reader) error {
 	case secStart, secDataCount:
 		_, err = r.u32()
 	case secCustom:
-		err = m.customSection(r, s)
+		err = m.customSection(r)
 	}
 	if err != nil {
 		return err
@@ -139,7 +140,9 @@ func (m *module) section(s *section, r *reader) error {
 		if r.len() != 0 {
 			return r.errorf("section %d has %d trailing bytes", s.id, r.len())
 		}
-	case secGlobal, secExport:
+	}
+	switch s.id {
+	case secType, secGlobal, secExport:
 		m.counted[s.id] = len(m.sections)
 	}
 	return nil

@@ -135,7 +135,7 @@ func (m *module) dataSection(r *reader) error {
 // customSection checks a custom section's name and, for the "name"
 // section, that every name fits in its subsection, since wazero decodes it
 // too.
-func (m *module) customSection(r *reader, s *section) error {
+func (m *module) customSection(r *reader) error {
 	name, err := r.name()
 	if err != nil || name != "name" {
 		return err
