@@ -31,7 +31,46 @@ func (c *Client) ProcessInbox(ctx context.Context) (*block.Certificate, error) {
 		}
 		txs[i] = block.Transaction{Bundle: &pending[i]}
 	}
+	if err := c.rejectFailing(ctx, txs); err != nil {
+		return nil, err
+	}
 	return c.Propose(ctx, txs)
+}
+
+// rejectFailing executes the block of incoming bundles locally and
+// rejects every bundle whose messages fail (their tracked messages bounce
+// back), until the block executes. A bundle with a protected message
+// cannot be rejected: its failure is returned.
+func (c *Client) rejectFailing(ctx context.Context, txs []block.Transaction) error {
+	tip := c.local(ctx).Tip()
+	_, epoch, err := c.committee(ctx)
+	if err != nil {
+		return err
+	}
+	for range len(txs) + 1 {
+		b := block.Block{Chain: c.Chain, Epoch: epoch, Height: tip.NextHeight, Timestamp: max(c.Now(), tip.Timestamp),
+			Previous: tip.Hash, Signer: c.Key.Owner(), Transactions: txs}
+		_, err := c.executeLocal(ctx, &b)
+		var te *chain.TxError
+		if err == nil || !errors.As(err, &te) || te.Index >= len(txs) {
+			return nil // other failures are the proposal's to report
+		}
+		ib := txs[te.Index].Bundle
+		if ib == nil || ib.Action == block.Reject || hasProtected(&ib.Bundle) {
+			return fmt.Errorf("client: incoming bundle cannot be taken: %w", err)
+		}
+		ib.Action = block.Reject
+	}
+	return nil
+}
+
+func hasProtected(b *block.Bundle) bool {
+	for _, pm := range b.Messages {
+		if pm.Kind == block.Protected {
+			return true
+		}
+	}
+	return false
 }
 
 // Execute proposes a block with the given operations.

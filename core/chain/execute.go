@@ -95,14 +95,14 @@ func (s *State) Execute(b *block.Block, opts ExecOptions) (*block.Outcome, error
 	for i, t := range b.Transactions {
 		sc.Outgoing, x.events, x.results = nil, nil, nil
 		if err := s.executeTx(x, &t, opts); err != nil {
-			return nil, fmt.Errorf("transaction %d: %w", i, err)
+			return nil, &TxError{Index: i, Err: err}
 		}
 		if err := x.chargeFuel(); err != nil {
-			return nil, fmt.Errorf("transaction %d: %w", i, err)
+			return nil, &TxError{Index: i, Err: err}
 		}
 		for _, m := range sc.Outgoing {
 			if err := fees.chargeMessage(m); err != nil {
-				return nil, fmt.Errorf("transaction %d: %w", i, err)
+				return nil, &TxError{Index: i, Err: err}
 			}
 		}
 		out.Messages = append(out.Messages, sc.Outgoing)
@@ -253,3 +253,15 @@ func OnlyBounces(b *block.Bundle) bool {
 	}
 	return len(b.Messages) > 0
 }
+
+// TxError is the failure of one transaction of a block; the whole block
+// fails with it.
+type TxError struct {
+	Index int
+	Err   error
+}
+
+func (e *TxError) Error() string { return fmt.Sprintf("transaction %d: %v", e.Index, e.Err) }
+
+// Unwrap returns the transaction's error.
+func (e *TxError) Unwrap() error { return e.Err }
