@@ -19,7 +19,7 @@ import (
 )
 
 // Names lists the sample applications, the folders under apps/.
-var Names = []string{"counter", "fungible", "social", "auction"}
+var Names = []string{"counter", "fungible", "social", "auction", "tictactoe"}
 
 type built struct {
 	contract, service []byte
