@@ -73,6 +73,9 @@ func (b *body) rewrite(code []byte, off int, t funcType) error {
 	if err != nil {
 		return err
 	}
+	if err := b.checkFrame(len(code)); err != nil {
+		return err
+	}
 	b.prologue(t)
 	b.runStart = b.r.pos
 	if err := b.instructions(); err != nil {
@@ -104,6 +107,25 @@ func (b *body) locals(t funcType) (decls, end int, err error) {
 	}
 	b.nLocals = uint32(len(t.params)) + uint32(total)
 	return decls, r.pos, nil
+}
+
+// stackBudget bounds the native stack MaxCallDepth frames of one function
+// may use, well below the 400 MB after which wazero's compiler reports a
+// stack overflow: recursion must end with the depth trap in both engines,
+// never with a stack overflow in one of them.
+const stackBudget = 256 << 20
+
+// checkFrame refuses a function whose frame may be too large for
+// MaxCallDepth recursive calls. A frame holds at most the parameters, the
+// locals and one 8-byte slot per value the code computes, which is at most
+// one per byte of code, plus a few slots of bookkeeping.
+func (b *body) checkFrame(codeSize int) error {
+	slots := uint64(b.nLocals) + uint64(codeSize) + 64
+	if slots*8*uint64(b.m.opts.MaxCallDepth) > stackBudget {
+		return fmt.Errorf("%w: a %d-byte function with %d locals may overflow the stack at call depth %d",
+			ErrLimit, codeSize, b.nLocals, b.m.opts.MaxCallDepth)
+	}
+	return nil
 }
 
 // prologue counts the call and opens the block that every exit of the

@@ -60,8 +60,11 @@
 // the function's own label (br, br_if, br_table) now ends that block, after
 // which the depth is decremented before the function's end; return
 // decrements it first. MaxCallDepth is at most MaxCallDepthLimit, below
-// the interpreter's frame limit, so unbounded recursion ends with this
-// trap and never with a wazero stack overflow.
+// the interpreter's frame limit, and a function whose frame could exceed
+// the compiler's stack at that depth is refused (its parameters, locals
+// and code bytes, times 8, times MaxCallDepth, must stay under 256 MiB), so
+// unbounded recursion ends with this trap, in both engines alike, and
+// never with a wazero stack overflow.
 //
 // # Limits and features
 //

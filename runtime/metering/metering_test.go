@@ -102,6 +102,7 @@ func TestRefusals(t *testing.T) {
 		{"memory min above the cap", memGrow(1, []byte{0, 5}), func(o *Options) { o.MaxMemoryPages = 4 }, ErrLimit},
 		{"table min above the cap", oneFunc(nil, code(nil, 0x0b), sec(4, []byte{0x70, 0, 9})), func(o *Options) { o.MaxTableSize = 8 }, ErrLimit},
 		{"too many locals", oneFunc(nil, code([][2]byte{{100, i32}}, 0x0b)), func(o *Options) { o.MaxLocals = 99 }, ErrLimit},
+		{"frame too large for the depth", oneFunc(nil, code([][2]byte{{100, i32}}, cat(make([]byte, 20000), []byte{0x0b})...)), func(o *Options) { o.MaxCallDepth = MaxCallDepthLimit }, ErrLimit},
 		{"SIMD", simd, nil, ErrUnsupported},
 		{"atomics", atomic, nil, ErrUnsupported},
 		{"shared memory", memGrow(1, []byte{3, 1, 2}), nil, ErrUnsupported},
