@@ -47,6 +47,20 @@ func TestRecursionHitsDepthLimit(t *testing.T) {
 	if out, _ := runBoth(t, recursion, o, 1<<40); !out.trapped || out.depth != MaxCallDepthLimit+1 {
 		t.Fatalf("recursion at the deepest limit = %+v, want the depth trap", out)
 	}
+	// Frames as large as allowed: 5000 values live across the call.
+	var body []byte
+	for range 5000 {
+		body = append(body, 0x42, 0)
+	}
+	body = append(body, 0x10, 0)
+	for range 5000 {
+		body = append(body, 0x1a)
+	}
+	wide := oneFunc(nil, code(nil, append(body, 0x0b)...))
+	o.MaxCallDepth = 1000
+	if out, _ := runBoth(t, wide, o, 1<<40); !out.trapped || out.depth != o.MaxCallDepth+1 {
+		t.Fatalf("recursion with wide frames = %+v, want the depth trap", out)
+	}
 }
 
 func TestMemoryGrow(t *testing.T) {
