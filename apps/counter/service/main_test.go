@@ -42,3 +42,21 @@ func TestService(t *testing.T) {
 		t.Errorf("malformed request = %q, %v; want an error response", out, err)
 	}
 }
+
+// BenchmarkQuery measures one GraphQL query natively, the figure recorded
+// in docs/sdk.md.
+func BenchmarkQuery(b *testing.B) {
+	net := sdktest.NewNetwork()
+	a := net.NewChain("a")
+	id, err := a.CreateApplication(net.Publish(nil, Service), nil, nil, sdktest.Owner("alice"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	counter.Value(a.Store(id)).Set(8)
+	req := []byte(`{"query":"query { value }"}`)
+	for b.Loop() {
+		if _, _, err := a.Query(id, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
