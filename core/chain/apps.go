@@ -113,6 +113,7 @@ type execution struct {
 	seed    ids.Hash
 	calls   uint32
 	created uint32
+	burnt   uint64 // fuel used by the block's transactions so far
 	written uint64
 	stack   []ids.ApplicationID
 	events  []block.Event
@@ -330,6 +331,7 @@ func (x *execution) message(origin ids.ChainID, pm *block.PostedMessage) error {
 func (x *execution) chargeFuel() error {
 	used := x.fuel.Used
 	x.fuel.Used = 0
+	x.burnt += used
 	return x.fees.charge(x.fees.policy.Fuel, used)
 }
 

@@ -110,6 +110,7 @@ func (s *State) Execute(b *block.Block, opts ExecOptions) (*block.Outcome, error
 		out.Results = append(out.Results, x.results)
 	}
 	out.Fees = fees.total
+	out.Fuel = x.burnt
 	out.StateHash = s.hashState()
 	if err := s.Tx.Err(); err != nil {
 		return nil, err
