@@ -1,7 +1,8 @@
 # Myriad's developer commands. CI runs `make test` (through .ci/run).
 #
-#   make run     build the binaries into dist/bin and start a local network
-#                (4 validators x 2 shards on pebble, and a faucet): myriad net up
+#   make run     build the binaries into dist/bin and the sample apps into
+#                dist/apps, and start a local network (4 validators x 2 shards
+#                on pebble, and a faucet): myriad net up
 #   make test    install what is needed, then every check: what CI runs
 #   make check   gofmt, go vet, go mod tidy, go test -race, the core's tests
 #                under js/wasm in Node, and a short fuzz of every fuzz target
@@ -42,7 +43,7 @@ gotest-summary = awk '{ print } \
 
 .PHONY: run build test setup check fmt vet tidy race wasm fuzz-smoke fuzz bench apps
 
-run: build
+run: build apps
 	dist/bin/myriad $(RUN_ARGS)
 
 # build puts the binaries in dist/bin (myriad finds myriad-validator beside it).
