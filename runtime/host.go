@@ -170,6 +170,9 @@ var hostFns = []hostFn{
 	{"log", 3, 0, func(c *call, m api.Module, s []uint64) {
 		msg := c.read(m, u32(s[1]), u32(min(s[2], app.MaxLogMessage)), app.MaxLogMessage)
 		c.service.Log(uint8(s[0]), string(msg))
+		if c.vm.cfg.Log != nil {
+			c.vm.cfg.Log(c.service.Context().App, uint8(s[0]), string(msg))
+		}
 	}},
 	{"context", 0, 1, func(c *call, m api.Module, s []uint64) {
 		s[0] = c.give(m, codec.Marshal(c.service.Context()))
