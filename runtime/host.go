@@ -26,7 +26,7 @@ const (
 
 var hostFunctions = map[string]audience{
 	"take": both, "output": both, "abort": both, "log": both, "context": both, "parameters": both,
-	"read": both, "scan": both,
+	"read": both, "scan": both, "read_blob": both,
 	"write": contractOnly, "delete": contractOnly, "send": contractOnly, "transfer": contractOnly,
 	"claim": contractOnly, "emit": contractOnly, "subscribe": contractOnly, "call": contractOnly,
 	"create_application": contractOnly, "open_chain": contractOnly,
@@ -200,6 +200,15 @@ var hostFns = []hostFn{
 		app.EncodeKVs(&w, kvs)
 		s[0] = c.give(m, w.Data())
 	}},
+	{"read_blob", 1, 1, func(c *call, m api.Module, s []uint64) {
+		var id ids.BlobID
+		copy(id[:], c.read(m, u32(s[0]), ids.HashSize, ids.HashSize))
+		b, err := c.service.ReadBlob(id)
+		if err != nil {
+			c.fail(err)
+		}
+		s[0] = c.give(m, b)
+	}},
 	{"write", 4, 0, func(c *call, m api.Module, s []uint64) {
 		k := c.read(m, u32(s[0]), u32(s[1]), app.MaxKeySize)
 		v := c.read(m, u32(s[2]), u32(s[3]), app.MaxValueSize)
@@ -309,7 +318,7 @@ func inBytes(name string, s []uint64) int {
 		return int(u32(s[len(s)-1]))
 	case "write", "emit":
 		return int(u32(s[1])) + int(u32(s[3]))
-	case "context", "parameters":
+	case "context", "parameters", "read_blob":
 		return 0
 	}
 	if len(s) >= 2 {

@@ -75,6 +75,7 @@ func (h *fakeHost) Scan(p []byte) ([]app.KV, error) {
 	return out, nil
 }
 func (h *fakeHost) Query(app.QueryRequest) ([]byte, error)              { return nil, nil }
+func (h *fakeHost) ReadBlob(ids.BlobID) ([]byte, error)                 { return nil, app.ErrBlobsNotFound }
 func (h *fakeHost) Schedule([]byte) error                               { return nil }
 func (h *fakeHost) Log(_ uint8, m string)                               { h.logs = append(h.logs, m) }
 func (h *fakeHost) Write(k, v []byte) error                             { h.state[string(k)] = v; return nil }

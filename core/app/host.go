@@ -275,6 +275,8 @@ type ServiceHost interface {
 	Parameters() []byte
 	Read(key []byte) ([]byte, bool, error)
 	Scan(prefix []byte) ([]KV, error)
+	// ReadBlob returns a published data blob's content.
+	ReadBlob(id ids.BlobID) ([]byte, error)
 	Query(q QueryRequest) ([]byte, error)
 	// Schedule records an operation of the service's application for
 	// the caller to put in a block (a GraphQL mutation does this).

@@ -396,6 +396,20 @@ func scanApp(tx *views.Tx, a ids.ApplicationID, prefix []byte, charge func(int) 
 	return out, err
 }
 
+func (f *frame) ReadBlob(id ids.BlobID) ([]byte, error) {
+	bl, err := f.x.blob(id)
+	if err != nil {
+		return nil, err
+	}
+	if bl.Kind != app.BlobData {
+		return nil, fmt.Errorf("%w: blob %s is a %s, not data", app.ErrBadRequest, id.Short(), bl.Kind)
+	}
+	if err := f.x.fees.charge(f.x.fees.policy.ByteRead, uint64(len(bl.Bytes))); err != nil {
+		return nil, err
+	}
+	return bl.Bytes, nil
+}
+
 func (f *frame) Write(key, value []byte) error {
 	if err := checkKey(key); err != nil {
 		return err

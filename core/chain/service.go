@@ -94,6 +94,20 @@ func (h *serviceHost) Scan(prefix []byte) ([]app.KV, error) {
 	return scanApp(h.s.Tx, h.ctx.App, prefix, func(int) error { return nil })
 }
 
+func (h *serviceHost) ReadBlob(id ids.BlobID) ([]byte, error) {
+	bl, ok, err := h.s.Env.Blobs.Blob(id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &app.BlobsNotFoundError{IDs: []ids.BlobID{id}}
+	}
+	if bl.Kind != app.BlobData {
+		return nil, fmt.Errorf("%w: blob %s is a %s, not data", app.ErrBadRequest, id.Short(), bl.Kind)
+	}
+	return bl.Bytes, nil
+}
+
 func (h *serviceHost) Query(q app.QueryRequest) ([]byte, error) {
 	return h.s.query(q.App, q.Query, h.now, h.fuel, h.res, h.depth+1)
 }

@@ -172,3 +172,25 @@ func TestOutOfFuelOnEveryValidator(t *testing.T) {
 		t.Errorf("next block at height %d, want %d", cert.Value.Height(), tip.NextHeight)
 	}
 }
+
+func TestDataBlob(t *testing.T) {
+	net := newNet(t)
+	_, service := appstest.Build(t, "counter")
+	w := net.Wallet(1)
+	a := create(t, w, runawayGuest(t), service, "", "")
+	ctx := context.Background()
+	data := app.Blob{Kind: app.BlobData, Bytes: []byte("a published document")}
+	if _, err := w.PublishBlobs(ctx, []app.Blob{data}); err != nil {
+		t.Fatal(err)
+	}
+	id := data.ID()
+	cert := mustExec(t, w, block.Operation{App: a, Bytes: append([]byte{'d'}, id[:]...)})
+	if got := string(cert.Value.Block.Outcome.Results[0]); got != string(data.Bytes) {
+		t.Fatalf("the contract read %q", got)
+	}
+	// A blob nobody published cannot be read: the block fails everywhere.
+	missing := app.Blob{Kind: app.BlobData, Bytes: []byte("never published")}.ID()
+	if _, err := w.Execute(ctx, block.Operation{App: a, Bytes: append([]byte{'d'}, missing[:]...)}); !errors.Is(err, app.ErrBlobsNotFound) {
+		t.Fatalf("reading an unknown blob: %v", err)
+	}
+}

@@ -34,6 +34,7 @@ func (h *mapHost) Scan(p []byte) ([]app.KV, error) {
 	return out, nil
 }
 func (h *mapHost) Query(app.QueryRequest) ([]byte, error)              { return nil, nil }
+func (h *mapHost) ReadBlob(ids.BlobID) ([]byte, error)                 { return nil, app.ErrBlobsNotFound }
 func (h *mapHost) Schedule(op []byte) error                            { h.ops = append(h.ops, op); return nil }
 func (h *mapHost) Log(uint8, string)                                   {}
 func (h *mapHost) Write(k, v []byte) error                             { h.state[string(k)] = v; return nil }

@@ -99,6 +99,14 @@ func (rt *Runtime) Read(key []byte) ([]byte, bool) {
 	return v, ok
 }
 
+// ReadDataBlob returns the content of a published data blob (see
+// `myriad publish-data-blob`).
+func (rt *Runtime) ReadDataBlob(id ids.BlobID) []byte {
+	b, err := rt.h.ReadBlob(id)
+	check(err)
+	return b
+}
+
 // Scan returns every key with the prefix, whole, with its value, in key
 // order.
 func (rt *Runtime) Scan(prefix []byte) []sdk.KV {

@@ -20,6 +20,7 @@ func Owner(name string) ids.Owner { return ids.Sum("sdktest-owner", []byte(name)
 type Network struct {
 	chains  map[ids.ChainID]*Chain
 	modules map[app.ModuleID]module
+	blobs   map[ids.BlobID][]byte
 	apps    map[ids.ApplicationID]*application
 	pending []bundle
 	nextMod uint64
@@ -44,7 +45,24 @@ func NewNetwork() *Network {
 		chains:  map[ids.ChainID]*Chain{},
 		modules: map[app.ModuleID]module{},
 		apps:    map[ids.ApplicationID]*application{},
+		blobs:   map[ids.BlobID][]byte{},
 	}
+}
+
+// PublishData publishes a data blob, as `myriad publish-data-blob` does,
+// and returns its id (the same id as on a real network).
+func (n *Network) PublishData(data []byte) ids.BlobID {
+	id := app.Blob{Kind: app.BlobData, Bytes: data}.ID()
+	n.blobs[id] = append([]byte(nil), data...)
+	return id
+}
+
+func (n *Network) readBlob(id ids.BlobID) ([]byte, error) {
+	b, ok := n.blobs[id]
+	if !ok {
+		return nil, &app.BlobsNotFoundError{IDs: []ids.BlobID{id}}
+	}
+	return b, nil
 }
 
 // Publish makes a contract and a service available as a module. Either may

@@ -184,6 +184,8 @@ func (f *frame) Read(key []byte) ([]byte, bool, error) {
 
 func (f *frame) Scan(prefix []byte) ([]app.KV, error) { return f.store.Scan(prefix), nil }
 
+func (f *frame) ReadBlob(id ids.BlobID) ([]byte, error) { return f.t.c.net.readBlob(id) }
+
 func (f *frame) Write(key, value []byte) error {
 	if len(key) > app.MaxKeySize || len(value) > app.MaxValueSize {
 		return app.ErrTooLarge
@@ -370,6 +372,8 @@ func (s *serviceHost) Scan(prefix []byte) ([]app.KV, error) {
 }
 
 func (s *serviceHost) Query(q app.QueryRequest) ([]byte, error) { return s.query(q.App, q.Query) }
+
+func (s *serviceHost) ReadBlob(id ids.BlobID) ([]byte, error) { return s.c.net.readBlob(id) }
 
 func (s *serviceHost) Schedule(op []byte) error {
 	s.scheduled = append(s.scheduled, op)

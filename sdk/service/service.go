@@ -97,6 +97,13 @@ func (rt *Runtime) Scan(prefix []byte) []sdk.KV {
 	return kvs
 }
 
+// ReadDataBlob returns the content of a published data blob.
+func (rt *Runtime) ReadDataBlob(id ids.BlobID) []byte {
+	b, err := rt.h.ReadBlob(id)
+	check(err)
+	return b
+}
+
 // Write panics: a service cannot change state.
 func (rt *Runtime) Write(key, value []byte) { panic("sdk: a service cannot write state") }
 

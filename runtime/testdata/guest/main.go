@@ -22,6 +22,9 @@ func read(k unsafe.Pointer, kn uint32) int32
 //go:wasmimport myriad write
 func write(k unsafe.Pointer, kn uint32, v unsafe.Pointer, vn uint32)
 
+//go:wasmimport myriad read_blob
+func readBlob(id unsafe.Pointer) int32
+
 //go:wasmimport myriad abort
 func abort(ptr unsafe.Pointer, n uint32)
 
@@ -82,6 +85,11 @@ func executeOperation(n uint32) {
 	var arg uint64
 	if len(op) >= 9 {
 		arg = binary.BigEndian.Uint64(op[1:9])
+	}
+	if op[0] == 'd' && len(op) == 33 { // output the data blob whose id follows
+		data := input(uint32(readBlob(ptr(op[1:]))))
+		output(ptr(data), uint32(len(data)))
+		return
 	}
 	var out uint64
 	switch op[0] {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/myriadchain/myriad/core/app"
 	"github.com/myriadchain/myriad/core/codec"
+	"github.com/myriadchain/myriad/core/ids"
 	"github.com/myriadchain/myriad/sdk"
 )
 
@@ -33,6 +34,9 @@ func read(k unsafe.Pointer, kn uint32) int32
 
 //go:wasmimport myriad scan
 func scan(p unsafe.Pointer, pn uint32) int32
+
+//go:wasmimport myriad read_blob
+func readBlob(id unsafe.Pointer) int32
 
 // Ptr returns the address of b's first byte (nil for an empty slice).
 func Ptr(b []byte) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(b)) }
@@ -102,6 +106,12 @@ func (Host) Scan(prefix []byte) ([]app.KV, error) {
 		panic("sdk: host scan: " + err.Error())
 	}
 	return kvs, nil
+}
+
+// ReadBlob returns a published data blob's content.
+func (Host) ReadBlob(id ids.BlobID) ([]byte, error) {
+	b, _ := Take(readBlob(unsafe.Pointer(&id[0])))
+	return b, nil
 }
 
 // Log logs msg; it never affects execution.
