@@ -9,6 +9,8 @@
 #   make fuzz    fuzz every target for longer (FUZZTIME=60s; FUZZ=regexp picks targets)
 #   make bench   go benchmarks (BENCH=regexp, PKGS=packages)
 #   make apps    build the sample apps to dist/apps/NAME/{contract,service}.wasm
+#   make cql     the CQL storage and its end-to-end tests, against a three-node
+#                Cassandra cluster that scripts/cassandra.sh starts and stops
 #
 # Adding a step: write a target and add it to the prerequisites of `check`
 # (fast, Go-only checks) or `test` (steps that install or start things, such
@@ -26,6 +28,9 @@ GO ?= go
 GOROOT := $(shell $(GO) env GOROOT)
 # PKGS are the packages vet, test and bench cover.
 PKGS ?= ./...
+# CQL_PKGS need a Cassandra cluster: `race` leaves them to `cql`, which
+# starts one.
+CQL_PKGS ?= ./storage/cql/... ./e2e/cql/...
 # WASM_PKGS are tested under GOOS=js GOARCH=wasm in Node: the protocol core,
 # and later the browser-side packages (wallet, storage-idb, node-client).
 WASM_PKGS ?= ./core/...
@@ -41,7 +46,7 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run build test setup check fmt vet tidy race wasm fuzz-smoke fuzz bench apps
+.PHONY: run build test setup check fmt vet tidy race cql wasm fuzz-smoke fuzz bench apps
 
 run: build apps
 	dist/bin/myriad $(RUN_ARGS)
@@ -50,7 +55,7 @@ run: build apps
 build:
 	$(GO) build -o dist/bin/ ./cmd/myriad ./cmd/myriad-validator
 
-test: setup check
+test: setup check cql
 
 setup:
 	scripts/setup.sh
@@ -71,8 +76,14 @@ tidy:
 	$(GO) mod tidy -diff
 
 race:
-	@echo "$(GO) test -race $(PKGS)"
-	@$(GO) test -race $(PKGS) 2>&1 | $(call gotest-summary,-race)
+	@pkgs=$$($(GO) list $(PKGS) | grep -v -F -x -f <($(GO) list $(CQL_PKGS) 2>/dev/null)); \
+	echo "$(GO) test -race $(PKGS) (less $(CQL_PKGS): make cql)"; \
+	$(GO) test -race $$pkgs 2>&1 | $(call gotest-summary,-race)
+
+# cql runs the tests that need a real Cassandra cluster; the script stops the
+# cluster however the tests end. Without java or mvn they skip and say why.
+cql:
+	@scripts/cassandra.sh run $(GO) test -race -timeout 25m $(CQL_PKGS) 2>&1 | $(call gotest-summary,cql)
 
 wasm:
 	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)

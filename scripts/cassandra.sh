@@ -8,6 +8,9 @@
 #   scripts/cassandra.sh stop-node N    stop node N (1-3), keeping its data
 #   scripts/cassandra.sh start-node N   start node N again on its data, wait until it answers
 #   scripts/cassandra.sh fetch          only fetch Cassandra with Maven
+#   scripts/cassandra.sh run CMD...     start a fresh cluster, run CMD with MYRIAD_CQL_HOSTS set,
+#                                       stop the cluster however CMD ends; without java or mvn, run
+#                                       CMD with MYRIAD_CQL_SKIP set, so the CQL tests skip and say why
 #
 # Cassandra is org.apache.cassandra:cassandra-all from Maven Central, with
 # its runtime dependencies, in $MYRIAD_CASSANDRA_CACHE (default
@@ -260,8 +263,28 @@ node_arg() {
 	[[ ${1:-} =~ ^[123]$ ]] || { say "node number 1, 2 or 3 expected, got '${1:-}'"; exit 2; }
 }
 
+cmd_run() {
+	if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+		export MYRIAD_CQL_SKIP="java or mvn missing: install a JDK 17 and Maven to run the CQL tests"
+		say "SKIPPING the Cassandra cluster: $MYRIAD_CQL_SKIP"
+		"$@"
+		return
+	fi
+	trap cmd_stop EXIT
+	cmd_start
+	export MYRIAD_CQL_HOSTS=127.0.0.1,127.0.0.2,127.0.0.3
+	local t0=$SECONDS rc=0
+	"$@" || rc=$?
+	say "tests against the cluster took $((SECONDS - t0))s"
+	return $rc
+}
+
 case ${1:-} in
 start) cmd_start ;;
+run)
+	shift
+	cmd_run "$@"
+	;;
 stop) cmd_stop ;;
 status) cmd_status ;;
 fetch) fetch ;;
@@ -272,7 +295,7 @@ start-node)
 	wait_up "$2"
 	;;
 *)
-	say "usage: $0 start|stop|status|fetch|stop-node N|start-node N"
+	say "usage: $0 start|stop|status|fetch|stop-node N|start-node N|run CMD..."
 	exit 2
 	;;
 esac

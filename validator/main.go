@@ -21,6 +21,7 @@ import (
 	"github.com/myriadchain/myriad/core/kv"
 	client "github.com/myriadchain/myriad/node-client"
 	wasmrt "github.com/myriadchain/myriad/runtime"
+	cqlstore "github.com/myriadchain/myriad/storage/cql"
 	pebblestore "github.com/myriadchain/myriad/storage/pebble"
 )
 
@@ -123,7 +124,7 @@ func flagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 		return fs
 	}
 	fs.StringVar(&o.Key, "key", o.Key, "validator key file (from keygen)")
-	fs.StringVar(&o.Storage, "storage", o.Storage, "storage directory (pebble); :memory: for a throwaway store")
+	fs.StringVar(&o.Storage, "storage", o.Storage, "storage: a pebble directory, :memory: for a throwaway store, or cql://host1,host2/keyspace?consistency=quorum")
 	fs.StringVar(&o.Genesis, "genesis", o.Genesis, "genesis file (JSON)")
 	fs.IntVar(&o.Shards, "shards", o.Shards, "number of shards of the validator")
 	fs.IntVar(&o.CacheMB, "cache-mb", o.CacheMB, "chain state read cache, MiB (0: off)")
@@ -200,7 +201,7 @@ func serveCommand(ctx context.Context, cmd string, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
-	cfg, listen, err := o.config(cmd, log)
+	cfg, listen, err := o.config(ctx, cmd, log)
 	if err != nil {
 		return err
 	}
@@ -232,7 +233,7 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 }
 
 // config turns options into a Server config and the address to listen on.
-func (o options) config(cmd string, log *slog.Logger) (Config, string, error) {
+func (o options) config(ctx context.Context, cmd string, log *slog.Logger) (Config, string, error) {
 	cfg := Config{Logger: log, RateLimit: o.RateLimit, RateBurst: o.RateBurst, MaxInFlight: o.MaxInFlight,
 		CacheBytes: int64(o.CacheMB) << 20}
 	if o.CacheMB <= 0 {
@@ -263,7 +264,7 @@ func (o options) config(cmd string, log *slog.Logger) (Config, string, error) {
 		i, _ := g.Committee.Index(key.Public())
 		listen = hostPort(g.Committee.Validators[i].Address)
 	}
-	if cfg.Store, err = openStorage(o.Storage, log); err != nil {
+	if cfg.Store, err = openStorage(ctx, o.Storage, key, log); err != nil {
 		return cfg, "", err
 	}
 	return cfg, orDefault(listen, "127.0.0.1:9100"), nil
@@ -305,15 +306,31 @@ func (o options) keyAndGenesis() (*keys.PrivateKey, *chain.Genesis, error) {
 	return key, g, nil
 }
 
-func openStorage(dir string, log *slog.Logger) (kv.Store, error) {
-	switch dir {
-	case "":
-		return nil, errors.New("--storage DIR is required (or :memory: for a throwaway store)")
-	case ":memory:":
+// openStorage opens the store --storage names: a pebble directory,
+// :memory:, or a cql:// URL (see docs/validator.md), whose namespace
+// defaults to one derived from the validator's key, so that the shards of
+// one validator share a table and validators do not.
+func openStorage(ctx context.Context, spec string, key *keys.PrivateKey, log *slog.Logger) (kv.Store, error) {
+	switch {
+	case spec == "":
+		return nil, errors.New("--storage DIR is required (or :memory: for a throwaway store, or cql://hosts/keyspace)")
+	case spec == ":memory:":
 		log.Warn("storage in memory: everything is lost when the process ends")
 		return kv.NewMemory(), nil
+	case strings.HasPrefix(spec, "cql://"):
+		cfg, err := cqlstore.ParseURL(spec)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Namespace == "" {
+			cfg.Namespace = "v_" + key.Public().String()[:16]
+		}
+		cfg.Logger = log
+		log.Info("storage: connecting to CQL", "hosts", cfg.Hosts, "keyspace", cfg.Keyspace,
+			"table", "kv_"+cfg.Namespace, "consistency", cfg.Consistency)
+		return cqlstore.New(ctx, cfg)
 	}
-	return pebblestore.New(pebblestore.Config{Dir: dir, Logger: log})
+	return pebblestore.New(pebblestore.Config{Dir: spec, Logger: log})
 }
 
 // serveUntilDone serves srv on listen (and metrics on metricsPort) until

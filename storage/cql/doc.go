@@ -12,15 +12,17 @@
 //
 // # Schema
 //
-// Each namespace is one table, kv_<namespace>, and its journal,
-// kv_<namespace>_journal:
+// Each namespace is one table, kv_<namespace>, in the keyspace:
 //
 //	CREATE TABLE kv_NS (p blob, k blob, c int, n int, v blob, PRIMARY KEY (p, k, c))
-//	CREATE TABLE kv_NS_journal (id blob, c int, n int, v blob, PRIMARY KEY (id, c))
 //
 // p is the partition of key k (Partition), c the chunk number of the value
 // (values over Config.ChunkSize are split; chunk 0 holds the count n).
-// Clustering order is bytewise, so a prefix scan is a range of k.
+// Clustering order is bytewise, so a prefix scan is a range of k. Two
+// partitions no key maps to hold the store's own records: "\x00journal"
+// (the journal: k is an entry id, c a chunk, -1 the commit row) and
+// "\x00partitions" (the chain partitions written so far, for scans and
+// prefix deletes shorter than a chain).
 //
 // # Partitions
 //
