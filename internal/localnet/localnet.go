@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -64,6 +65,11 @@ type Config struct {
 	ValidatorBin string
 	// Logger receives progress; nil discards it.
 	Logger *slog.Logger
+	// Split, if set and not "" for validator i, runs that validator as a
+	// proxy and one process per shard, each shard on its own loopback
+	// address (127.0.1.s+1), all on the storage it names (a cql:// URL the
+	// shards share) instead of `run` on its pebble folder.
+	Split func(i int) string
 }
 
 // Network is a running local network.
@@ -80,7 +86,9 @@ type Network struct {
 	// admin chain, 1 the faucet chain).
 	Keys   []*keys.PrivateKey
 	mports []int
-	procs  []*proc
+	procs  []*proc         // by validator: its `run` process, or its proxy
+	shards map[int][]*proc // the shard processes of split validators
+	peers  map[int][]string
 	done   chan error
 	stop   context.CancelFunc
 }
@@ -200,10 +208,14 @@ func (n *Network) Close() error {
 	if n.stop != nil {
 		n.stop()
 	}
-	for _, p := range n.procs {
+	all := slices.Clone(n.procs)
+	for _, ps := range n.shards {
+		all = append(all, ps...)
+	}
+	for _, p := range all {
 		p.cmd.Process.Signal(syscall.SIGTERM) //nolint:errcheck // may have exited
 	}
-	for _, p := range n.procs {
+	for _, p := range all {
 		select {
 		case <-p.exited:
 		case <-time.After(10 * time.Second):
@@ -215,8 +227,14 @@ func (n *Network) Close() error {
 	return nil
 }
 
-// Kill stops validator i at once with SIGKILL, as a crash would.
+// Kill stops validator i at once with SIGKILL, as a crash would (for a
+// split validator, its proxy and every shard).
 func (n *Network) Kill(i int) error {
+	for s := range n.shards[i] {
+		if err := n.KillShard(i, s); err != nil {
+			return err
+		}
+	}
 	p := n.procs[i]
 	if err := p.cmd.Process.Kill(); err != nil {
 		return fmt.Errorf("localnet: kill validator %d: %w", i, err)
@@ -391,20 +409,29 @@ func (n *Network) logPath(i int) string {
 }
 
 func (n *Network) startValidator(ctx context.Context, i int) (*proc, error) {
+	if n.Split != nil && n.Split(i) != "" {
+		return n.startSplit(ctx, i)
+	}
 	dir := filepath.Join(n.Dir, fmt.Sprintf("validator-%d", i))
-	logf, err := os.OpenFile(n.logPath(i), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	return n.startProc(ctx, fmt.Sprintf("validator %d", i), n.logPath(i), "run", "--key", filepath.Join(dir, "key.json"),
+		"--genesis", n.GenesisPath, "--storage", filepath.Join(dir, "db"), "--shards", strconv.Itoa(n.Shards),
+		"--metrics-port", strconv.Itoa(n.mports[i]), "--rate-limit", "0")
+}
+
+// startProc starts myriad-validator with args, its output appended to
+// logPath; name says which process in errors.
+func (n *Network) startProc(ctx context.Context, name, logPath string, args ...string) (*proc, error) {
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("localnet: %w", err)
 	}
-	cmd := exec.Command(n.ValidatorBin, "run", "--key", filepath.Join(dir, "key.json"), "--genesis", n.GenesisPath,
-		"--storage", filepath.Join(dir, "db"), "--shards", strconv.Itoa(n.Shards), "--metrics-port", strconv.Itoa(n.mports[i]),
-		"--rate-limit", "0")
+	cmd := exec.Command(n.ValidatorBin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		logf.Close()
-		return nil, fmt.Errorf("localnet: start validator %d (%s): %w; build it with `go build ./cmd/myriad-validator`", i, n.ValidatorBin, err)
+		return nil, fmt.Errorf("localnet: start %s (%s): %w; build it with `go build ./cmd/myriad-validator`", name, n.ValidatorBin, err)
 	}
-	n.Logger.Info("validator started", "index", i, "address", n.Addresses[i], "pid", cmd.Process.Pid)
+	n.Logger.Info("started", "process", name, "command", args[0], "pid", cmd.Process.Pid)
 	p := &proc{cmd: cmd, exited: make(chan struct{})}
 	go func() {
 		err := cmd.Wait()
@@ -412,7 +439,7 @@ func (n *Network) startValidator(ctx context.Context, i int) (*proc, error) {
 		close(p.exited)
 		if ctx.Err() == nil {
 			select {
-			case n.done <- fmt.Errorf("localnet: validator %d exited: %v", i, err):
+			case n.done <- fmt.Errorf("localnet: %s exited: %v", name, err):
 			default:
 			}
 		}
