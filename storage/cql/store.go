@@ -16,8 +16,9 @@ import (
 // ErrUnavailable is wrapped by the errors of calls that failed because the
 // database could not be reached or had too few live replicas for the
 // consistency level, after retrying for Config.RetryFor. Nothing was
-// changed by a failed Apply, or all of it will be: see Apply.
-var ErrUnavailable = errors.New("cqlstore: database unavailable (no host reachable, or too few replicas for the consistency level)")
+// changed by a failed Apply, or all of it will be: see Apply. (Its text
+// has no package prefix: the error wrapping it has one.)
+var ErrUnavailable = errors.New("database unavailable (no host reachable, or too few replicas for the consistency level)")
 
 // Store is a kv.Store on a CQL table. It is safe for concurrent use.
 type Store struct {
