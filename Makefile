@@ -82,8 +82,9 @@ race:
 
 # cql runs the tests that need a real Cassandra cluster; the script stops the
 # cluster however the tests end. Without java or mvn they skip and say why.
+# One package at a time (-p 1): the end-to-end test stops and starts nodes.
 cql:
-	@scripts/cassandra.sh run $(GO) test -race -timeout 25m $(CQL_PKGS) 2>&1 | $(call gotest-summary,cql)
+	@scripts/cassandra.sh run $(GO) test -race -p 1 -timeout 25m $(CQL_PKGS) 2>&1 | $(call gotest-summary,cql)
 
 wasm:
 	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)

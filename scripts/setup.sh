@@ -4,6 +4,9 @@
 #
 #   - Go modules: downloaded now, so a network failure shows here, not in
 #     the middle of a test run.
+#   - Cassandra (org.apache.cassandra:cassandra-all from Maven Central, for
+#     the CQL storage tests): fetched into its cache by scripts/cassandra.sh
+#     when java and mvn are present; without them those tests skip.
 #   - Node >= 18: runs the core's tests under GOOS=js GOARCH=wasm
 #     ($(go env GOROOT)/lib/wasm/go_js_wasm_exec). Installed with apt-get
 #     when missing and we are root; otherwise we stop and say so.
@@ -34,4 +37,11 @@ exec_js="$(go env GOROOT)/lib/wasm/go_js_wasm_exec"
 if [[ ! -x $exec_js ]]; then
 	echo "setup: $exec_js missing: this Go installation cannot run js/wasm tests" >&2
 	exit 1
+fi
+
+if command -v java >/dev/null && command -v mvn >/dev/null; then
+	scripts/cassandra.sh fetch
+	echo "cassandra: $(ls "${MYRIAD_CASSANDRA_CACHE:-$HOME/.cache/myriad/cassandra}" | grep '^lib-' | sed 's/^lib-//')"
+else
+	echo "setup: java or mvn missing: the CQL storage tests will be skipped (install a JDK 17 and Maven to run them)"
 fi

@@ -153,6 +153,8 @@ func cmdBench(fs *flag.FlagSet) runner {
 	rate := fs.Float64("rate", 0, "blocks per second over all workers (0: as fast as possible)")
 	path := fs.String("path", "", "a network directory of `myriad net up --path` to run against (uses its spare root chain 2 and metrics)")
 	spawn := fs.Bool("spawn", false, "start a local network of 4 validators for the run, and stop it after")
+	storage := fs.String("storage", "", "with --spawn: run every validator as a proxy and shard processes on this cql:// database (default: pebble)")
+	shards := fs.Int("shards", 2, "with --spawn: shards per validator")
 	return func(ctx context.Context, e *env, args []string) (result, error) {
 		if _, err := exactly(args); err != nil {
 			return nil, err
@@ -167,7 +169,11 @@ func cmdBench(fs *flag.FlagSet) runner {
 				return nil, err
 			}
 			defer os.RemoveAll(d)
-			n, err = localnet.Up(ctx, localnet.Config{Dir: d, FaucetPort: -1})
+			cfg := localnet.Config{Dir: d, FaucetPort: -1, Shards: *shards}
+			if *storage != "" {
+				cfg.Split = func(int) string { return *storage }
+			}
+			n, err = localnet.Up(ctx, cfg)
 			if err != nil {
 				return nil, err
 			}
