@@ -213,13 +213,17 @@ func (x *execution) createApplication(req *app.CreateRequest, signer ids.Owner, 
 		return ids.ApplicationID{}, err
 	}
 	var missing []ids.BlobID
-	for _, id := range []ids.BlobID{req.Module.Contract, req.Module.Service} {
-		if _, err := x.blob(id); err != nil {
-			if m := app.MissingBlobs(err); m != nil {
-				missing = append(missing, m...)
-				continue
-			}
+	for i, id := range []ids.BlobID{req.Module.Contract, req.Module.Service} {
+		bl, err := x.blob(id)
+		if m := app.MissingBlobs(err); m != nil {
+			missing = append(missing, m...)
+			continue
+		}
+		if err != nil {
 			return ids.ApplicationID{}, err
+		}
+		if want := []app.BlobKind{app.BlobContract, app.BlobService}[i]; bl.Kind != want {
+			return ids.ApplicationID{}, fmt.Errorf("%w: blob %s is a %s, not a %s", app.ErrBadModule, id.Short(), bl.Kind, want)
 		}
 	}
 	if len(missing) > 0 {
