@@ -153,7 +153,7 @@ func cmdBench(fs *flag.FlagSet) runner {
 	rate := fs.Float64("rate", 0, "blocks per second over all workers (0: as fast as possible)")
 	path := fs.String("path", "", "a network directory of `myriad net up --path` to run against (uses its spare root chain 2 and metrics)")
 	spawn := fs.Bool("spawn", false, "start a local network of 4 validators for the run, and stop it after")
-	storage := fs.String("storage", "", "with --spawn: run every validator as a proxy and shard processes on this cql:// database (default: pebble)")
+	storage := fs.String("validator-storage", "", "with --spawn: run every validator as a proxy and shard processes on this cql:// database (default: pebble)")
 	shards := fs.Int("shards", 2, "with --spawn: shards per validator")
 	return func(ctx context.Context, e *env, args []string) (result, error) {
 		if _, err := exactly(args); err != nil {
