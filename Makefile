@@ -75,10 +75,18 @@ vet:
 tidy:
 	$(GO) mod tidy -diff
 
+# GUEST_PKGS run Wasm guests in wazero, whose compiler and interpreter are
+# pure Go and ten times slower under the race detector: they are tested
+# without -race, and their concurrency tests (-run Concurrent) with it.
+GUEST_PKGS ?= ./runtime/... ./internal/apptest
+
 race:
-	@pkgs=$$($(GO) list $(PKGS) | grep -v -F -x -f <($(GO) list $(CQL_PKGS) 2>/dev/null)); \
-	echo "$(GO) test -race $(PKGS) (less $(CQL_PKGS): make cql)"; \
+	@pkgs=$$($(GO) list $(PKGS) | grep -v -F -x -f <($(GO) list $(CQL_PKGS) $(GUEST_PKGS) 2>/dev/null)); \
+	echo "$(GO) test -race $(PKGS) (less $(CQL_PKGS): make cql; less $(GUEST_PKGS): below)"; \
 	$(GO) test -race $$pkgs 2>&1 | $(call gotest-summary,-race)
+	@echo "$(GO) test $(GUEST_PKGS); $(GO) test -race -run Concurrent $(GUEST_PKGS)"
+	@$(GO) test $(GUEST_PKGS) 2>&1 | $(call gotest-summary,guests)
+	@$(GO) test -race -run Concurrent $(GUEST_PKGS) 2>&1 | $(call gotest-summary,guests -race)
 
 # cql runs the tests that need a real Cassandra cluster; the script stops the
 # cluster however the tests end. Without java or mvn they skip and say why.

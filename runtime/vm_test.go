@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -248,5 +249,37 @@ func BenchmarkOperation(b *testing.B) {
 		if _, _, err := r.run(h, app.EntryOperation, op('i', 1), 1e9); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestConcurrentCalls runs calls of one module from many goroutines: the
+// module is compiled once, instances are pooled and reused, and every
+// call sees a fresh instance (run it with -race).
+func TestConcurrentCalls(t *testing.T) {
+	r := newRunner(t, true)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 6 {
+		wg.Go(func() {
+			h := newHost()
+			for i := range 5 {
+				out, _, err := r.run(h, app.EntryOperation, op('i', uint64(g+1)), 1e9)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if want := uint64((g + 1) * (i + 1)); u64(out) != want {
+					errs <- fmt.Errorf("goroutine %d call %d: %d, want %d", g, i, u64(out), want)
+				}
+				if out, _, err := r.run(newHost(), app.EntryOperation, op('g', 0), 1e9); err != nil || u64(out) != 1 {
+					errs <- fmt.Errorf("a reused instance kept a global: %d, %v", u64(out), err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
