@@ -227,4 +227,3 @@ func (s *Service) Follow(ctx context.Context) {
 		}
 	}
 }
-

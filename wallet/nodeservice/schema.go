@@ -267,4 +267,3 @@ func (r *root) Notifications(ctx context.Context, args struct{ ChainIDs *[]strin
 	}()
 	return out, nil
 }
-
