@@ -8,6 +8,7 @@ require (
 	github.com/gocql/gocql v1.7.0
 	github.com/graph-gophers/graphql-go v1.11.0
 	github.com/rogpeppe/go-internal v1.16.0
+	github.com/syumai/workers v0.32.0
 	github.com/tetratelabs/wazero v1.12.0
 	golang.org/x/sys v0.44.0
 )

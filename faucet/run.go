@@ -54,9 +54,6 @@ func (cfg *Config) validate() error {
 	if err := cfg.Options.validate(); err != nil {
 		return err
 	}
-	if cfg.Listener == nil && cfg.Listen == "" {
-		return errors.New("faucet: config: no listen address")
-	}
 	if cfg.Genesis == nil || cfg.Genesis.Committee == nil {
 		return errors.New("faucet: config: no genesis")
 	}
@@ -76,14 +73,52 @@ func (cfg *Config) validate() error {
 // returns an error if the configuration is wrong, the faucet chain cannot
 // be read, or the server cannot listen. This is `myriad faucet`.
 func Run(ctx context.Context, cfg Config) error {
-	if err := cfg.validate(); err != nil {
-		return err
+	if cfg.Listener == nil && cfg.Listen == "" {
+		return errors.New("faucet: config: no listen address")
 	}
-	nodes, err := cfg.dial(ctx)
-	defer closeNodes(nodes)
+	f, err := Start(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
+	return f.cfg.serve(ctx, f.Handler)
+}
+
+// Faucet is a started faucet without a server: its claim Service and the
+// GraphQL handler over it. Run serves it over net/http; the Cloudflare
+// Worker build (faucet/worker) serves it from a Durable Object.
+type Faucet struct {
+	// Service is the claim logic over the faucet chain's client.
+	Service *Service
+	// Handler is NewHandler over Service.
+	Handler http.Handler
+	cfg     Config
+	nodes   []client.Node
+}
+
+// Start does what Run does before it listens: it checks cfg (Listen is
+// not needed), connects to the validators (cfg.Dial), initialises the
+// local store from the genesis, builds the faucet chain's client and
+// starts the Service and its handler. Close stops them.
+func Start(ctx context.Context, cfg Config) (*Faucet, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	nodes, err := cfg.dial(ctx)
+	if err != nil {
+		closeNodes(nodes)
+		return nil, err
+	}
+	f := &Faucet{cfg: cfg, nodes: nodes}
+	if err := f.start(ctx); err != nil {
+		closeNodes(nodes)
+		return nil, err
+	}
+	return f, nil
+}
+
+func (f *Faucet) start(ctx context.Context) error {
+	cfg := &f.cfg
 	if cfg.Store == nil {
 		cfg.Store = kv.NewMemory()
 	}
@@ -92,17 +127,26 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	now := cfg.Now
 	c := &client.Client{Chain: cfg.Chain, Key: keys.NewPrivateKey(cfg.Seed), Local: &chain.Worker{Store: cfg.Store},
-		Validators: nodes, Now: func() uint64 { return uint64(now().UnixMicro()) }}
+		Validators: f.nodes, Now: func() uint64 { return uint64(now().UnixMicro()) }}
 	svc, err := New(ctx, c, cfg.Options)
 	if err != nil {
 		return err
 	}
-	defer svc.Close()
 	h, err := NewHandler(HandlerConfig{Claimer: svc, GenesisJSON: cfg.GenesisJSON, Version: cfg.Version, Logger: cfg.Logger})
 	if err != nil {
+		svc.Close()
 		return err
 	}
-	return cfg.serve(ctx, h)
+	f.Service, f.Handler = svc, h
+	return nil
+}
+
+// Close stops the Service (see Service.Close) and closes the validator
+// connections. The Store stays open: it is the caller's.
+func (f *Faucet) Close() error {
+	err := f.Service.Close()
+	closeNodes(f.nodes)
+	return err
 }
 
 // dial returns a node for every validator of the genesis committee.

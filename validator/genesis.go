@@ -3,101 +3,25 @@ package validator
 import (
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 
-	"github.com/myriadchain/myriad/core/amount"
-	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/chain"
-	"github.com/myriadchain/myriad/core/committee"
-	"github.com/myriadchain/myriad/core/ids"
+	"github.com/myriadchain/myriad/core/genesis"
 	"github.com/myriadchain/myriad/core/keys"
-	"github.com/myriadchain/myriad/core/manager"
 )
 
-// GenesisFile is the JSON form of a network's genesis, shared by every
-// validator and wallet of the network:
-//
-//	{
-//	  "committee": {
-//	    "validators": [
-//	      {"public_key": "9f0c…(64 hex)", "weight": 1, "address": "ws://127.0.0.1:9100"}
-//	    ],
-//	    "policy": "no-fees"
-//	  },
-//	  "chains": [
-//	    {"owner": "5be1…(64 hex)", "balance": "1000000"},
-//	    {"owner": "77aa…", "balance": "10.5", "super": true}
-//	  ],
-//	  "timestamp": 1767225600000000
-//	}
-//
-// Chain i of the list is root chain i; chain 0 is the admin chain. An
-// owner is the hex of an ids.Owner (the hash of the owner's public key);
-// a balance is a decimal token amount. "super" makes the owner a super
-// owner (blocks confirmed in one round trip, in the fast round) instead of
-// a regular one (two phases). The policy is "no-fees" or "testnet". The
-// timestamp is in microseconds since the Unix epoch.
-type GenesisFile struct {
-	Committee GenesisCommittee `json:"committee"`
-	Chains    []GenesisChain   `json:"chains"`
-	Timestamp block.Timestamp  `json:"timestamp"`
-}
+// GenesisFile is the JSON form of a network's genesis (genesis.File).
+type GenesisFile = genesis.File
 
-// GenesisCommittee is the first committee.
-type GenesisCommittee struct {
-	Validators []GenesisValidator `json:"validators"`
-	Policy     string             `json:"policy"`
-}
+// GenesisCommittee is the first committee (genesis.Committee).
+type GenesisCommittee = genesis.Committee
 
-// GenesisValidator is a member of the first committee.
-type GenesisValidator struct {
-	PublicKey keys.PublicKey `json:"public_key"`
-	Weight    uint64         `json:"weight"`
-	Address   string         `json:"address"`
-}
+// GenesisValidator is a member of the first committee (genesis.Validator).
+type GenesisValidator = genesis.Validator
 
-// GenesisChain is a root chain.
-type GenesisChain struct {
-	Owner   ids.Owner     `json:"owner"`
-	Balance amount.Amount `json:"balance"`
-	Super   bool          `json:"super,omitempty"`
-}
-
-// Genesis returns the genesis f describes, checked.
-func (f *GenesisFile) Genesis() (*chain.Genesis, error) {
-	policy, err := committee.PolicyByName(f.Committee.Policy)
-	if err != nil {
-		return nil, fmt.Errorf("genesis: %w", err)
-	}
-	vals := make([]committee.Validator, len(f.Committee.Validators))
-	for i, v := range f.Committee.Validators {
-		vals[i] = committee.Validator{PublicKey: v.PublicKey, Weight: v.Weight, Address: v.Address}
-	}
-	com, err := committee.New(vals, policy)
-	if err != nil {
-		return nil, fmt.Errorf("genesis: %w", err)
-	}
-	if len(f.Chains) == 0 {
-		return nil, errors.New("genesis: no chains (chain 0 is the admin chain)")
-	}
-	g := &chain.Genesis{Committee: com, Timestamp: f.Timestamp}
-	for i, c := range f.Chains {
-		own := manager.Single(c.Owner)
-		if c.Super {
-			own = manager.SingleSuper(c.Owner)
-		}
-		if err := own.Validate(); err != nil {
-			return nil, fmt.Errorf("genesis: chain %d: %w", i, err)
-		}
-		g.Chains = append(g.Chains, chain.GenesisChain{Ownership: own, Balance: c.Balance})
-	}
-	if _, err := g.Supply(); err != nil {
-		return nil, err
-	}
-	return g, nil
-}
+// GenesisChain is a root chain (genesis.Chain).
+type GenesisChain = genesis.Chain
 
 // WriteGenesis writes f to path as indented JSON, after checking it.
 func WriteGenesis(path string, f *GenesisFile) error {
@@ -124,14 +48,8 @@ func ReadGenesis(path string) (*GenesisFile, error) {
 	return ParseGenesis(b)
 }
 
-// ParseGenesis reads a genesis file's contents.
-func ParseGenesis(b []byte) (*GenesisFile, error) {
-	var f GenesisFile
-	if err := strictJSON(b, &f); err != nil {
-		return nil, fmt.Errorf("genesis: %w", err)
-	}
-	return &f, nil
-}
+// ParseGenesis reads a genesis file's contents (genesis.Parse).
+func ParseGenesis(b []byte) (*GenesisFile, error) { return genesis.Parse(b) }
 
 // LoadGenesis reads a genesis file and returns the genesis it describes.
 func LoadGenesis(path string) (*chain.Genesis, error) {

@@ -1,0 +1,39 @@
+//go:build js && wasm
+
+// Command faucet-worker is the faucet as a Cloudflare Worker: built with
+// GOOS=js GOARCH=wasm (make faucet-worker) and run by the Durable Object
+// of faucet/worker/js/worker.mjs, one instance per Durable Object. See
+// package worker and docs/faucet.md.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+
+	"github.com/myriadchain/myriad/faucet"
+	"github.com/myriadchain/myriad/faucet/worker"
+)
+
+func main() {
+	host := worker.Host()
+	f, err := start(context.Background(), host)
+	if err != nil {
+		worker.Fail(host, err)
+		return
+	}
+	worker.Ready(host, f.Handler)
+	select {} // serve until the Durable Object is evicted
+}
+
+func start(ctx context.Context, host worker.Value) (*faucet.Faucet, error) {
+	cfg, err := worker.Config(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	http.DefaultClient = worker.HTTPClient(host) // client.PostFrame's
+	cfg.Store = worker.NewStore(host.Get("storage"))
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	return faucet.Start(ctx, cfg)
+}
