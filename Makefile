@@ -11,6 +11,7 @@
 #   make apps    build the sample apps to dist/apps/NAME/{contract,service}.wasm
 #   make cql     the CQL storage and its end-to-end tests, against a three-node
 #                Cassandra cluster that scripts/cassandra.sh starts and stops
+#   make faucet-worker  build the faucet as a Cloudflare Worker (dist/faucet-worker)
 #
 # Adding a step: write a target and add it to the prerequisites of `check`
 # (fast, Go-only checks) or `test` (steps that install or start things, such
@@ -46,7 +47,7 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run build test setup check fmt vet tidy race cql wasm fuzz-smoke fuzz bench apps
+.PHONY: run build test setup check fmt vet tidy race cql wasm fuzz-smoke fuzz bench apps faucet-worker
 
 run: build apps
 	dist/bin/myriad $(RUN_ARGS)
@@ -120,3 +121,9 @@ apps:
 				-o dist/apps/$$name/$$module.wasm ./apps/$$name/$$module; \
 		done; \
 	done
+
+# faucet-worker builds the faucet's Cloudflare Worker into dist/faucet-worker
+# (faucet.wasm, wasm_exec.js, worker.mjs, wrangler.toml); scripts/faucet-worker.sh
+# runs it locally with workerd or wrangler dev.
+faucet-worker:
+	scripts/faucet-worker.sh build
