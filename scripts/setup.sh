@@ -45,3 +45,17 @@ if command -v java >/dev/null && command -v mvn >/dev/null; then
 else
 	echo "setup: java or mvn missing: the CQL storage tests will be skipped (install a JDK 17 and Maven to run them)"
 fi
+
+# workerd (Cloudflare's Workers runtime, from npm) runs the faucet Worker in
+# e2e/worker_test.go. It goes into .cache/worker-tools, never globally; npm's
+# cache keeps a second install quick. Without npm (and no way to install it)
+# the test skips and says so.
+if ! command -v npm >/dev/null && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+	echo "setup: installing npm with apt-get"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm </dev/null || true
+fi
+if command -v npm >/dev/null; then
+	scripts/faucet-worker.sh tools
+else
+	echo "setup: npm not found: e2e/worker_test.go (the faucet Worker under workerd) will be skipped"
+fi
