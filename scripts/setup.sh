@@ -52,6 +52,7 @@ fi
 # the test skips and says so.
 if ! command -v npm >/dev/null && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
 	echo "setup: installing npm with apt-get"
+	apt-get update -q </dev/null || true
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm </dev/null || true
 fi
 if command -v npm >/dev/null; then

@@ -1,9 +1,5 @@
 //go:build js && wasm
 
-// Command faucet-worker is the faucet as a Cloudflare Worker: built with
-// GOOS=js GOARCH=wasm (make faucet-worker) and run by the Durable Object
-// of faucet/worker/js/worker.mjs, one instance per Durable Object. See
-// package worker and docs/faucet.md.
 package main
 
 import (
