@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/myriadchain/myriad/core/block"
-	"github.com/myriadchain/myriad/core/chain"
 	"github.com/myriadchain/myriad/core/codec"
 	"github.com/myriadchain/myriad/core/committee"
 	"github.com/myriadchain/myriad/core/ids"
@@ -45,9 +44,10 @@ func (c *Client) NewBlock(ctx context.Context, txs []block.Transaction) (*block.
 	if _, err := s.CheckBlock(b); err != nil {
 		return nil, fmt.Errorf("client: check block locally: %w", err)
 	}
-	_, err := s.Execute(b, chain.ExecOptions{})
 	s.Tx.Rollback()
-	if err != nil {
+	// Executed like a proposal: the blobs of an application the chain
+	// meets first are fetched from the validators.
+	if _, err := c.executeLocal(ctx, b); err != nil {
 		return nil, fmt.Errorf("client: execute block locally: %w", err)
 	}
 	return b, nil

@@ -19,6 +19,19 @@ import (
 // except returning bounces, which are kept.
 // It returns nil, nil if there was nothing to take.
 func (c *Client) ProcessInbox(ctx context.Context) (*block.Certificate, error) {
+	txs, err := c.InboxTransactions(ctx)
+	if err != nil || len(txs) == 0 {
+		return nil, err
+	}
+	return c.Propose(ctx, txs)
+}
+
+// InboxTransactions returns the chain's waiting incoming bundles as the
+// transactions of a block that takes them: on a closed chain every bundle
+// but bounces is rejected, and every bundle whose messages fail in the
+// local node is rejected (its tracked messages bounce back). None waiting:
+// nil, nil.
+func (c *Client) InboxTransactions(ctx context.Context) ([]block.Transaction, error) {
 	pending, err := c.PendingBundles(ctx)
 	if err != nil || len(pending) == 0 {
 		return nil, err
@@ -34,7 +47,7 @@ func (c *Client) ProcessInbox(ctx context.Context) (*block.Certificate, error) {
 	if err := c.rejectFailing(ctx, txs); err != nil {
 		return nil, err
 	}
-	return c.Propose(ctx, txs)
+	return txs, nil
 }
 
 // rejectFailing executes the block of incoming bundles locally and

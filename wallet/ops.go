@@ -133,17 +133,9 @@ func (w *Wallet) ProcessInbox(ctx context.Context, id ids.ChainID) (*block.Certi
 	if err := w.sync(ctx, c); err != nil {
 		return nil, err
 	}
-	pending, err := c.PendingBundles(ctx)
-	if err != nil || len(pending) == 0 {
+	txs, err := c.InboxTransactions(ctx)
+	if err != nil || len(txs) == 0 {
 		return nil, err
-	}
-	closed := chain.Open(ctx, w.cfg.Store, id).System.Closed()
-	txs := make([]block.Transaction, len(pending))
-	for i := range pending {
-		if closed {
-			pending[i].Action = block.Reject
-		}
-		txs[i] = block.Transaction{Bundle: &pending[i]}
 	}
 	return c.ProposeDurably(ctx, txs)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/myriadchain/myriad/core/app"
+	"github.com/myriadchain/myriad/core/codec"
 	"github.com/myriadchain/myriad/core/ids"
 )
 
@@ -36,9 +37,9 @@ func (s *State) query(id ids.ApplicationID, query []byte, now uint64, fuel *app.
 	if depth > app.MaxCallDepth {
 		return nil, app.ErrCallDepth
 	}
-	d, ok := s.Application(id)
-	if !ok {
-		return nil, fmt.Errorf("%w: %s on chain %s", app.ErrNotInstantiated, id.Short(), s.ID.Short())
+	d, err := s.serviceDescription(id)
+	if err != nil {
+		return nil, err
 	}
 	tip := s.Tip()
 	h := &serviceHost{s: s, desc: d, now: now, fuel: fuel, res: res, depth: depth, own: depth == 0,
@@ -62,6 +63,33 @@ func (s *State) query(id ids.ApplicationID, query []byte, now uint64, fuel *app.
 		return nil, fmt.Errorf("service of %s: %w", id.Short(), err)
 	}
 	return out, s.Tx.Err()
+}
+
+// serviceDescription returns the description of an application on this
+// chain or, if the chain has not met it yet, from its description blob:
+// the service then answers over an empty state, so that a mutation can
+// schedule the operation through which the chain meets the application
+// (the block registers it). A missing blob is a *app.BlobsNotFoundError
+// for the caller to fetch.
+func (s *State) serviceDescription(id ids.ApplicationID) (*app.Description, error) {
+	if d, ok := s.Application(id); ok {
+		return d, nil
+	}
+	if s.Env.Blobs == nil {
+		return nil, fmt.Errorf("%w: %s on chain %s", app.ErrNotInstantiated, id.Short(), s.ID.Short())
+	}
+	bl, ok, err := s.Env.Blobs.Blob(id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &app.BlobsNotFoundError{IDs: []ids.BlobID{id}}
+	}
+	var d app.Description
+	if bl.Kind != app.BlobDescription || codec.Unmarshal(bl.Bytes, &d) != nil {
+		return nil, fmt.Errorf("%w: %s on chain %s", app.ErrNotInstantiated, id.Short(), s.ID.Short())
+	}
+	return &d, nil
 }
 
 // serviceHost implements app.ServiceHost over a chain's state.
