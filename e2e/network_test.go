@@ -40,6 +40,8 @@ func TestMain(m *testing.M) {
 type cli struct {
 	t      *testing.T
 	wallet string
+	// timeout bounds one command (default: a minute).
+	timeout time.Duration
 }
 
 func newCLI(t *testing.T) *cli {
@@ -48,7 +50,11 @@ func newCLI(t *testing.T) *cli {
 
 // run runs a command and returns stdout, stderr and the error.
 func (c *cli) run(args ...string) (string, string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	timeout := c.timeout
+	if timeout == 0 {
+		timeout = time.Minute
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, filepath.Join(binDir, "myriad"), append([]string{"--wallet", c.wallet, "--json"}, args...)...)
 	var out, errb bytes.Buffer
