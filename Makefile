@@ -32,9 +32,10 @@ PKGS ?= ./...
 # CQL_PKGS need a Cassandra cluster: `race` leaves them to `cql`, which
 # starts one.
 CQL_PKGS ?= ./storage/cql/... ./e2e/cql/...
-# WASM_PKGS are tested under GOOS=js GOARCH=wasm in Node: the protocol core,
+# WASM_PKGS are tested under GOOS=js GOARCH=wasm in Node: the protocol core, the
+# faucet Worker's glue (its kv.Store through js/storage.mjs on a fake storage),
 # and later the browser-side packages (wallet, storage-idb, node-client).
-WASM_PKGS ?= ./core/...
+WASM_PKGS ?= ./core/... ./faucet/worker/... ./cmd/faucet-worker
 # RUN_ARGS are the arguments of `myriad` in `make run`.
 RUN_ARGS ?= net up --path .myriad-net
 BENCH ?= .

@@ -31,7 +31,7 @@ build() {
 	syumai=$(cd "$root" && go list -m -f '{{.Dir}}' github.com/syumai/workers)
 	rm -f "$out/wasm_exec.js"
 	cp "$syumai/cmd/workers-assets-gen/assets/wasm_exec_go.js" "$out/wasm_exec.js"
-	cp "$root"/faucet/worker/js/{worker.mjs,wrangler.toml,workerd.capnp.tmpl} "$out/"
+	cp "$root"/faucet/worker/js/{worker.mjs,storage.mjs,wrangler.toml,workerd.capnp.tmpl} "$out/"
 	chmod u+w "$out"/*
 	local raw gz
 	raw=$(wc -c <"$out/faucet.wasm")

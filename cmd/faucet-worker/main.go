@@ -28,7 +28,7 @@ func start(ctx context.Context, host worker.Value) (*faucet.Faucet, error) {
 	if err != nil {
 		return nil, err
 	}
-	http.DefaultClient = worker.HTTPClient(host) // client.PostFrame's
+	http.DefaultClient = httpClient(host) // client.PostFrame's
 	cfg.Store = worker.NewStore(host.Get("storage"))
 	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	return faucet.Start(ctx, cfg)

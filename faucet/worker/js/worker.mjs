@@ -13,10 +13,11 @@
 //     the chain never gets two blocks at one height. It sets
 //     X-Myriad-Client from CF-Connecting-IP (overwriting what the client
 //     sent): the rate limit's key.
-//   - Storage: get, list and apply over the Durable Object's storage, for
-//     the Go kv.Store (faucet/worker.Store). Keys are hex strings.
+//   - Storage (storage.mjs): get, list and apply over the Durable Object's
+//     storage, for the Go kv.Store (faucet/worker.Store).
 import "./wasm_exec.js";
 import mod from "./faucet.wasm";
+import { storage } from "./storage.mjs";
 
 export default {
   async fetch(request, env) {
@@ -71,40 +72,6 @@ function boot(state, env) {
       fail: (message) => reject(new Error(message)),
     });
   });
-}
-
-const batch = 128; // keys per storage call
-
-function storage(st) {
-  return {
-    async get(keys) {
-      const out = [];
-      for (let i = 0; i < keys.length; i += batch) {
-        const part = keys.slice(i, i + batch);
-        const m = await st.get(part);
-        for (const k of part) out.push(m.get(k));
-      }
-      return out;
-    },
-    async list(prefix) {
-      const m = await st.list({ prefix });
-      return { keys: [...m.keys()], values: [...m.values()] };
-    },
-    // apply runs the operations ([0, key, value] put, [1, key] delete,
-    // [2, prefix] delete prefix) in order, in one transaction.
-    async apply(ops) {
-      await st.transaction(async (txn) => {
-        for (const [kind, key, value] of ops) {
-          if (kind === 0) await txn.put(key, value);
-          else if (kind === 1) await txn.delete(key);
-          else {
-            const keys = [...(await txn.list({ prefix: key })).keys()];
-            for (let i = 0; i < keys.length; i += batch) await txn.delete(keys.slice(i, i + batch));
-          }
-        }
-      });
-    },
-  };
 }
 
 function unavailable(message) {

@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package worker
+package main
 
 import (
 	"net/http"
@@ -9,14 +9,14 @@ import (
 	"github.com/syumai/workers/cloudflare/fetch"
 )
 
-// HTTPClient returns the client the faucet reaches validators with:
+// httpClient returns the client the faucet reaches validators with:
 // syumai/workers' fetch transport over host.fetch (the Worker's fetch,
 // bound by the JavaScript side). Go's own js/wasm transport cannot be used:
 // it calls fetch on the global object, which syumai's wasm_exec.js wraps
 // in a Proxy, and workerd refuses fetch called on anything but the global
 // ("Illegal invocation"). The transport gives up waiting when the
 // request's context ends (syumai's fetch itself cannot be aborted).
-func HTTPClient(host js.Value) *http.Client {
+func httpClient(host js.Value) *http.Client {
 	inner := fetch.NewClient(fetch.WithBinding(host)).HTTPClient(fetch.RedirectModeFollow).Transport
 	return &http.Client{Transport: cancelable{inner}}
 }
