@@ -25,17 +25,22 @@ import (
 
 // workerClaims is how many sequential claims measure each faucet's
 // latency, and workerParallel how many claims go to the Worker at once.
+// crashClaims are in flight when the worker is killed; workerBurst is the
+// rate limit's burst, which all of these use up.
 const (
 	workerClaims   = 10
 	workerParallel = 20
+	crashClaims    = 5
+	workerBurst    = 1 + workerClaims + workerParallel + crashClaims
 )
 
 // TestFaucetWorker runs the faucet's Cloudflare Worker under the bare
 // workerd binary against a local network (whose native faucet runs on
 // another chain): a wallet gets its chain from it, 20 parallel claims all
 // get distinct chains, the validators agree on every block of the faucet
-// chain, and the claim after the address's burst is refused with
-// RATE_LIMITED. It logs the claim latency (p50) of the Worker and of the
+// chain, the Worker killed while claims are in flight goes on after a
+// restart on its storage without a conflicting block, and the claim after
+// the address's burst is refused with RATE_LIMITED. It logs the claim latency (p50) of the Worker and of the
 // native faucet, measured alternately in this run.
 func TestFaucetWorker(t *testing.T) {
 	workerd := findWorkerd(t)
@@ -53,8 +58,9 @@ func TestFaucetWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer n.Close()
-	const chainIndex = 2 // a spare root chain: chain 1 is the native faucet's
-	url := startWorker(t, ctx, workerd, bundle, n, chainIndex)
+	const chainIndex = 2   // a spare root chain: chain 1 is the native faucet's
+	storage := t.TempDir() // the Durable Object's storage, kept across restarts
+	url, stop := startWorker(t, ctx, workerd, bundle, n, chainIndex, storage)
 
 	w := newCLI(t)
 	w.must(nil, "wallet", "init", "--faucet", url, "--with-new-chain")
@@ -68,17 +74,45 @@ func TestFaucetWorker(t *testing.T) {
 	t.Logf("claim latency p50 (%d sequential claims each): worker under workerd %v, native faucet %v",
 		workerClaims, p50(workerLat), p50(nativeLat))
 
-	chains := parallelClaims(t, url)
+	chains := parallelClaims(t, url, workerParallel)
 	if len(chains) != workerParallel {
 		t.Fatalf("%d distinct chains from %d parallel claims", len(chains), workerParallel)
 	}
 	blocks := checkFaucetChain(t, ctx, n, chainIndex)
 	t.Logf("faucet chain: %d blocks for %d claims (parallel claims batched)", blocks, 1+workerClaims+workerParallel)
 
+	// Kill workerd while claims are in flight, restart it on the same
+	// storage: the faucet finishes the interrupted block if it was sent,
+	// never proposes another at its height, and goes on.
+	crashMidBlock(t, url, stop)
+	url, _ = startWorker(t, ctx, workerd, bundle, n, chainIndex, storage)
+	// The restarted limiter starts afresh (it lives in memory): a whole
+	// burst in parallel, then one claim too many.
+	if got := parallelClaims(t, url, workerBurst); len(got) != workerBurst {
+		t.Errorf("%d distinct chains from %d parallel claims after the restart", len(got), workerBurst)
+	}
 	code, _ := claim(url, newOwner(t))
 	if !strings.HasPrefix(code, "RATE_LIMITED: ") {
 		t.Errorf("claim past the address's burst: code %q, want RATE_LIMITED", code)
 	}
+	t.Logf("after a crash mid-block and a restart: %d blocks, no conflicts", checkFaucetChain(t, ctx, n, chainIndex))
+}
+
+// crashMidBlock sends crashClaims claims at once and kills the worker as
+// soon as the first is on its way, so that a block is being proposed.
+func crashMidBlock(t *testing.T, url string, stop func()) {
+	var wg sync.WaitGroup
+	sent := make(chan struct{}, crashClaims)
+	for range crashClaims {
+		wg.Go(func() {
+			sent <- struct{}{}
+			claim(url, newOwner(t)) //nolint:errcheck // cut off by the crash
+		})
+	}
+	<-sent
+	time.Sleep(50 * time.Millisecond) // into the block: verifying the quorum alone takes longer
+	stop()
+	wg.Wait()
 }
 
 // findWorkerd returns the workerd binary that scripts/setup.sh installs,
@@ -100,13 +134,12 @@ func findWorkerd(t *testing.T) string {
 
 // startWorker serves the bundle with workerd on a free port and waits
 // until it answers; the faucet key is root chain chainIndex's.
-func startWorker(t *testing.T, ctx context.Context, workerd, bundle string, n *localnet.Network, chainIndex int) string {
+func startWorker(t *testing.T, ctx context.Context, workerd, bundle string, n *localnet.Network, chainIndex int, storage string) (url string, stop func()) {
 	port := freePort(t)
 	tmpl, err := os.ReadFile(filepath.Join(bundle, "workerd.capnp.tmpl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	storage := t.TempDir()
 	conf := strings.NewReplacer("@STORAGE@", storage, "@LISTEN@", "127.0.0.1:"+strconv.Itoa(port)).Replace(string(tmpl))
 	confPath := filepath.Join(bundle, "faucet-worker.capnp")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
@@ -120,25 +153,31 @@ func startWorker(t *testing.T, ctx context.Context, workerd, bundle string, n *l
 	cmd := exec.CommandContext(ctx, workerd, "serve", confPath, "--experimental")
 	cmd.Env = append(os.Environ(), "GENESIS="+string(genesis), "FAUCET_SEED="+hex.EncodeToString(seed[:]),
 		"FAUCET_CHAIN="+strconv.Itoa(chainIndex), "AMOUNT=100", "RATE_EVERY=1h",
-		"RATE_BURST="+strconv.Itoa(1+workerClaims+workerParallel))
+		"RATE_BURST="+strconv.Itoa(workerBurst))
 	var logs syncBuffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cmd.Process.Kill() //nolint:errcheck // stopping it
+			cmd.Wait()         //nolint:errcheck // killed
+		})
+	}
 	t.Cleanup(func() {
-		cmd.Process.Kill() //nolint:errcheck // stopping it
-		cmd.Wait()         //nolint:errcheck // killed
+		stop()
 		if t.Failed() {
 			t.Logf("workerd output:\n%s", logs.String())
 		}
 	})
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	url = "http://127.0.0.1:" + strconv.Itoa(port)
 	start := time.Now()
 	for {
 		if _, err := gql(url, `{"query":"{ version }"}`); err == nil {
 			t.Logf("worker up in %v (workerd start, Go boot, faucet chain sync)", time.Since(start).Round(time.Millisecond))
-			return url
+			return url, stop
 		}
 		if ctx.Err() != nil || time.Since(start) > time.Minute {
 			t.Fatalf("the worker did not answer within a minute; workerd output:\n%s", logs.String())
@@ -239,13 +278,13 @@ func p50(d []time.Duration) time.Duration {
 	return s[len(s)/2].Round(100 * time.Microsecond)
 }
 
-// parallelClaims sends workerParallel claims at once and returns the set
-// of chains they got; every claim must succeed.
-func parallelClaims(t *testing.T, url string) map[string]bool {
+// parallelClaims sends k claims at once and returns the set of chains
+// they got; every claim must succeed.
+func parallelClaims(t *testing.T, url string, k int) map[string]bool {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	chains := map[string]bool{}
-	for range workerParallel {
+	for range k {
 		wg.Go(func() {
 			code, id := claim(url, newOwner(t))
 			mu.Lock()
