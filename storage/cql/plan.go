@@ -207,14 +207,25 @@ type decoder struct {
 	err error
 }
 
+// uvarint reads a minimally encoded uvarint, so that an entry has one
+// encoding.
 func (d *decoder) uvarint() uint64 {
 	v, n := binary.Uvarint(d.buf)
-	if n <= 0 {
+	if n <= 0 || n != len(binary.AppendUvarint(nil, v)) {
 		d.err = errBadJournal
 		return 0
 	}
 	d.buf = d.buf[n:]
 	return v
+}
+
+// int32 reads what encode wrote for an int32.
+func (d *decoder) int32() int32 {
+	v := d.uvarint()
+	if uint64(int32(v)) != v {
+		d.err = errBadJournal
+	}
+	return int32(v)
 }
 
 func (d *decoder) bytes() []byte {
@@ -231,12 +242,12 @@ func (d *decoder) bytes() []byte {
 // decodePlan is the inverse of encode.
 func decodePlan(buf []byte) (*plan, error) {
 	ts, n := binary.Varint(buf)
-	if n <= 0 {
+	if n <= 0 || n != len(binary.AppendVarint(nil, ts)) {
 		return nil, errBadJournal
 	}
 	d := &decoder{buf: buf[n:]}
 	count := d.uvarint()
-	if count > uint64(len(d.buf)) {
+	if d.err != nil || count > uint64(len(d.buf)) {
 		return nil, errBadJournal
 	}
 	p := &plan{ts: ts, stmts: make([]stmt, 0, count)}
@@ -247,9 +258,12 @@ func decodePlan(buf []byte) (*plan, error) {
 		flags := d.buf[0]
 		d.buf = d.buf[1:]
 		s := stmt{kind: stmtKind(flags & 0x7f), end: flags&0x80 != 0}
+		if s.kind > stmtDeletePart {
+			return nil, fmt.Errorf("%w: statement kind %d", errBadJournal, s.kind)
+		}
 		s.part, s.key, s.value = d.bytes(), d.bytes(), d.bytes()
-		s.chunk, s.chunks = int32(d.uvarint()), int32(d.uvarint())
-		if d.err != nil || s.kind > stmtDeletePart {
+		s.chunk, s.chunks = d.int32(), d.int32()
+		if d.err != nil {
 			return nil, fmt.Errorf("%w: statement %d", errBadJournal, len(p.stmts))
 		}
 		p.stmts = append(p.stmts, s)

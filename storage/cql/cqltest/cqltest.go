@@ -17,6 +17,7 @@ package cqltest
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -45,6 +46,10 @@ func Main(m *testing.M) int {
 		skipReason = r
 		return m.Run()
 	}
+	if !needsCluster() {
+		skipReason = "no test or benchmark of this run needs one"
+		return m.Run()
+	}
 	unlock, err := lock()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "cqltest: %v\n", err)
@@ -65,6 +70,19 @@ func Main(m *testing.M) int {
 	defer Script("stop") //nolint:errcheck
 	os.Setenv(EnvHosts, "127.0.0.1,127.0.0.2,127.0.0.3")
 	return m.Run()
+}
+
+// needsCluster reports whether this run may call Hosts: not when it runs
+// no test and no benchmark (go test -run '^$' -fuzz X, as make fuzz does).
+func needsCluster() bool {
+	flag.Parse()
+	get := func(name string) string {
+		if f := flag.Lookup(name); f != nil {
+			return f.Value.String()
+		}
+		return ""
+	}
+	return get("test.run") != "^$" || get("test.bench") != ""
 }
 
 // Hosts returns the cluster's contact points, or skips t, saying why, if
