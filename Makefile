@@ -85,7 +85,7 @@ GUEST_PKGS ?= ./runtime/... ./internal/apptest
 race:
 	@pkgs=$$($(GO) list $(PKGS) | grep -v -F -x -f <($(GO) list $(CQL_PKGS) $(GUEST_PKGS) 2>/dev/null)); \
 	echo "$(GO) test -race $(PKGS) (less $(CQL_PKGS): make cql; less $(GUEST_PKGS): below)"; \
-	$(GO) test -race $$pkgs 2>&1 | $(call gotest-summary,-race)
+	$(GO) test -race -timeout 25m $$pkgs 2>&1 | $(call gotest-summary,-race)
 	@echo "$(GO) test $(GUEST_PKGS); $(GO) test -race -run Concurrent $(GUEST_PKGS)"
 	@$(GO) test $(GUEST_PKGS) 2>&1 | $(call gotest-summary,guests)
 	@$(GO) test -race -run Concurrent $(GUEST_PKGS) 2>&1 | $(call gotest-summary,guests -race)
