@@ -65,11 +65,18 @@ func (c *Client) ProposeBlock(ctx context.Context, b *block.Block) (*block.Certi
 	if tip := c.local(ctx).Tip(); b.Chain != c.Chain || b.Height != tip.NextHeight || b.Previous != tip.Hash {
 		return nil, fmt.Errorf("%w: block %d of %s, next height %d", ErrStaleBlock, b.Height, b.Chain.Short(), tip.NextHeight)
 	}
-	round, locked := c.roundAndLock(ctx, b.Height)
+	first, cert, err := c.tryFirstRound(ctx, com, b)
+	if !refused(err) {
+		return cert, err
+	}
+	round, locked := c.roundAndLock(ctx, b)
+	if locked == nil && round == first {
+		return nil, err // asking again in the same round would change nothing
+	}
 	if locked == nil {
 		return c.drive(ctx, com, block.NewProposal(*b, round, c.Key, nil))
 	}
-	cert, err := c.finishLocked(ctx, com, locked, round)
+	cert, err = c.finishLocked(ctx, com, locked, round)
 	if err != nil {
 		return nil, fmt.Errorf("client: finish locked block: %w", err)
 	}

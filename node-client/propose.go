@@ -106,31 +106,67 @@ func (c *Client) Propose(ctx context.Context, txs []block.Transaction) (*block.C
 		return nil, err
 	}
 	tip := c.local(ctx).Tip()
-	round, locked := c.roundAndLock(ctx, tip.NextHeight)
+	b := block.Block{
+		Chain: c.Chain, Epoch: epoch, Height: tip.NextHeight, Timestamp: max(c.Now(), tip.Timestamp),
+		Previous: tip.Hash, Signer: c.Key.Owner(), Transactions: txs,
+	}
+	first, cert, err := c.tryFirstRound(ctx, com, &b)
+	if !refused(err) {
+		return cert, err
+	}
+	round, locked := c.roundAndLock(ctx, &b)
+	if locked == nil && round == first {
+		return nil, err // asking again in the same round would change nothing
+	}
 	if locked != nil {
 		if _, err := c.drive(ctx, com, block.NewProposal(locked.Value.Block.Block, round, c.Key, locked)); err != nil {
 			return nil, fmt.Errorf("client: finish locked block: %w", err)
 		}
 		return nil, ErrLockedBlock
 	}
-	b := block.Block{
-		Chain: c.Chain, Epoch: epoch, Height: tip.NextHeight, Timestamp: max(c.Now(), tip.Timestamp),
-		Previous: tip.Hash, Signer: c.Key.Owner(), Transactions: txs,
-	}
 	return c.drive(ctx, com, block.NewProposal(b, round, c.Key, nil))
 }
+
+// tryFirstRound proposes b in the chain's first round without asking the
+// validators where they stand: in the common case (nothing locked, no
+// earlier proposal at this height, no timeout) that is the round
+// roundAndLock would choose, and it saves a ChainInfo request to every
+// validator per block. It returns the round it tried. If no quorum accepted
+// the proposal (refused(err)), the caller asks the validators
+// (roundAndLock) and proposes as they say. Validators check every proposal
+// themselves, so a refused optimistic proposal costs only the attempt.
+func (c *Client) tryFirstRound(ctx context.Context, com *committee.Committee, b *block.Block) (block.Round, *block.Certificate, error) {
+	round := c.local(ctx).System.Ownership().FirstRound()
+	cert, err := c.drive(ctx, com, block.NewProposal(*b, round, c.Key, nil))
+	return round, cert, err
+}
+
+// refused reports whether err says no quorum voted for a proposal.
+func refused(err error) bool {
+	var r *refusedError
+	return errors.As(err, &r)
+}
+
+// refusedError means no quorum voted for a proposal: the block may be
+// proposed again in another round.
+type refusedError struct{ err error }
+
+func (e *refusedError) Error() string { return e.err.Error() }
+func (e *refusedError) Unwrap() error { return e.err }
 
 // ErrLockedBlock means validators were locked on an earlier proposal at
 // this height; the client finished it and the caller should retry.
 var ErrLockedBlock = errors.New("client: finished a locked block first; propose again")
 
-// roundAndLock returns the round to propose a new block in at height h,
-// and the highest validated certificate any validator reports as locked.
+// roundAndLock returns the round to propose block b in, and the highest
+// validated certificate any validator reports as locked at b's height.
 // The round is the highest the validators are in; if one of them already
-// accepted a proposal there (an earlier attempt that found no quorum, or
-// another device of the owner), a new block must not conflict with it, so
+// accepted another proposal there (an earlier attempt that found no
+// quorum, or another device of the owner), b must not conflict with it, so
 // the next multi-leader round is opened instead when the chain has one.
-func (c *Client) roundAndLock(ctx context.Context, h uint64) (block.Round, *block.Certificate) {
+// A validator that accepted b itself in that round votes for it again.
+func (c *Client) roundAndLock(ctx context.Context, b *block.Block) (block.Round, *block.Certificate) {
+	h, hash := b.Height, b.Hash()
 	own := c.local(ctx).System.Ownership()
 	round := own.FirstRound()
 	taken := false
@@ -143,7 +179,7 @@ func (c *Client) roundAndLock(ctx context.Context, h uint64) (block.Round, *bloc
 		if round.Less(info.Round) {
 			round, taken = info.Round, false
 		}
-		if info.Proposal != nil && info.Proposal.Round == round {
+		if info.Proposal != nil && info.Proposal.Round == round && info.Proposal.Block.Hash() != hash {
 			taken = true
 		}
 		if info.Locked != nil && (locked == nil || locked.Round.Less(info.Locked.Round)) {
@@ -179,7 +215,7 @@ func (c *Client) drive(ctx context.Context, com *committee.Committee, p *block.P
 		return &v, err
 	})
 	if err != nil {
-		return nil, err
+		return nil, &refusedError{err}
 	}
 	if kind == block.Validated {
 		validated := cert
