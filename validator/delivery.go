@@ -42,10 +42,34 @@ func (r *retrySet) add(id ids.ChainID, wait time.Duration) {
 	}
 }
 
+// postpone moves id's next retry to at least wait from now, if one is
+// scheduled: a delivery is being attempted, so retrying before it had
+// time to be acknowledged would only send the same bundles twice.
+func (r *retrySet) postpone(id ids.ChainID, wait time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if st := r.m[id]; st != nil {
+		st.due = later(st.due, time.Now().Add(wait))
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
 func (r *retrySet) remove(id ids.ChainID) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.m, id)
+}
+
+func (r *retrySet) has(id ids.ChainID) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[id] != nil
 }
 
 func (r *retrySet) len() int {
@@ -96,6 +120,8 @@ func (sh *shard) deliver(ctx context.Context) {
 
 func (sh *shard) run(ctx context.Context, j job) {
 	if j.update != nil {
+		// The update may have waited in the queue past its retry time.
+		sh.retry.postpone(j.update.Sender, sh.srv.cfg.RetryBase)
 		sh.srv.sendUpdate(ctx, j.update)
 		return
 	}

@@ -3,10 +3,12 @@ package validator
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/chain"
 	"github.com/myriadchain/myriad/core/codec"
+	"github.com/myriadchain/myriad/core/ids"
 )
 
 func TestSplitUpdate(t *testing.T) {
@@ -40,5 +42,23 @@ func TestSplitUpdate(t *testing.T) {
 		if got != tc.want || n != len(u.Bundles) {
 			t.Errorf("splitUpdate(max %d) = %s, want %s", tc.max, got, tc.want)
 		}
+	}
+}
+
+func TestRetryPostpone(t *testing.T) {
+	var r retrySet
+	r.m = map[ids.ChainID]*retryState{}
+	a, b := ids.ChainID{1}, ids.ChainID{2}
+	r.add(a, 0)
+	r.postpone(a, time.Hour)
+	r.postpone(b, time.Hour) // not scheduled: stays so
+	if due := r.due(time.Now().Add(time.Minute), time.Millisecond, time.Second); len(due) != 0 {
+		t.Errorf("due after postpone = %v, want none", due)
+	}
+	if r.has(b) {
+		t.Error("postpone scheduled a chain that had no retry")
+	}
+	if due := r.due(time.Now().Add(2*time.Hour), time.Millisecond, time.Second); len(due) != 1 || due[0] != a {
+		t.Errorf("due an hour later = %v, want [%s]", due, a.Short())
 	}
 }

@@ -189,17 +189,27 @@ func (sh *shard) update(ctx context.Context, u *chain.Update) (e *chain.Effects,
 }
 
 // ack records an acknowledgement for a sender chain of this shard; once
-// none of its outboxes holds anything, the chain leaves the pending index.
+// none of its outboxes holds anything, the chain leaves the pending index,
+// in the same batch.
 func (sh *shard) ack(ctx context.Context, a *chain.Ack) error {
 	return sh.locked(ctx, a.Sender, func() error {
 		e, err := sh.worker.HandleAck(ctx, a)
-		if err == nil {
-			err = sh.persist(ctx, a.Sender, e)
-		}
 		if err != nil {
 			return err
 		}
-		return sh.clearIfDone(ctx, a.Sender)
+		// The retry set mirrors the pending index (loadPending fills it from
+		// the index at start), so a chain not in it has no entry to delete.
+		done := e.AllAcknowledged && sh.retry.has(a.Sender)
+		if done {
+			e.Batch.Delete(pendingKey(a.Sender))
+		}
+		if err := sh.persist(ctx, a.Sender, e); err != nil {
+			return err
+		}
+		if done {
+			sh.retry.remove(a.Sender)
+		}
+		return nil
 	})
 }
 

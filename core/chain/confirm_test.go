@@ -224,8 +224,14 @@ func TestUpdatesAreIdempotent(t *testing.T) {
 	if got := f.state(0, f.id(1)).OutboxHeights(f.id(2)); !slices.Equal(got, []uint64{2}) {
 		t.Errorf("outbox after ack of 1 = %v, want [2]", got)
 	}
+	if ae.AllAcknowledged {
+		t.Error("ack of 1: AllAcknowledged with block 2 still in the outbox")
+	}
 	ae, _ = f.workers[0].HandleAck(f.ctx, &Ack{Sender: f.id(1), Recipient: f.id(2), Height: 2})
 	f.run(0, ae)
+	if !ae.AllAcknowledged {
+		t.Error("ack of 2: AllAcknowledged = false with every outbox empty")
+	}
 	if pend, _ := f.workers[0].PendingUpdates(f.ctx, f.id(1)); len(pend) != 0 {
 		t.Errorf("pending updates after the last ack = %+v", pend)
 	}

@@ -109,6 +109,9 @@ type Effects struct {
 	Updates       []Update
 	Acks          []Ack
 	Notifications []Notification
+	// AllAcknowledged (HandleAck) says the sender chain's outboxes are now
+	// all acknowledged: it owes no recipient anything.
+	AllAcknowledged bool
 }
 
 func (w *Worker) grace() uint64 {
@@ -274,11 +277,14 @@ func (w *Worker) HandleUpdate(ctx context.Context, u *Update) (*Effects, error) 
 	return e, nil
 }
 
-// HandleAck drops acknowledged blocks from the sender's outbox.
+// HandleAck drops acknowledged blocks from the sender's outbox, and says
+// whether the sender still owes anything (Effects.AllAcknowledged).
 func (w *Worker) HandleAck(ctx context.Context, a *Ack) (*Effects, error) {
 	s := w.open(ctx, a.Sender)
 	s.Acknowledge(a.Recipient, a.Height)
 	e := &Effects{}
+	// Other outboxes are looked for (a scan) only once this one is empty.
+	e.AllAcknowledged = s.outbox(a.Recipient).Len() == 0 && len(s.PendingOutboxes()) == 0
 	if err := s.Commit(&e.Batch); err != nil {
 		return nil, err
 	}
