@@ -81,6 +81,8 @@ type gauges struct {
 	pendingOutboxes int
 	cacheHits       uint64
 	cacheMisses     uint64
+	replayed        uint64 // confirmed blocks applied from a stored execution
+	executed        uint64 // confirmed blocks executed
 }
 
 // write writes every metric in Prometheus text exposition format.
@@ -134,6 +136,8 @@ func (m *metrics) writeCounters(w io.Writer, g gauges) {
 		{"myriad_cross_chain_failures_total", "Cross-chain delivery attempts that failed (retried later).", m.deliveryFails.Load()},
 		{"myriad_cache_hits_total", "Reads answered by the chain state cache.", g.cacheHits},
 		{"myriad_cache_misses_total", "Reads the chain state cache sent to storage.", g.cacheMisses},
+		{"myriad_confirmed_replayed_total", "Confirmed blocks applied from this validator's stored execution of the proposal.", g.replayed},
+		{"myriad_confirmed_executed_total", "Confirmed blocks executed (no stored execution applied).", g.executed},
 	} {
 		header(w, c.name, "counter", c.help)
 		fmt.Fprintf(w, "%s %d\n", c.name, c.v)

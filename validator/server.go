@@ -264,6 +264,8 @@ func (s *Server) gauges() gauges {
 		if sh != nil {
 			g.queueDepth[sh.index] = len(sh.jobs)
 			g.pendingOutboxes += sh.retry.len()
+			r, e := sh.worker.Executions.Counts()
+			g.replayed, g.executed = g.replayed+r, g.executed+e
 		}
 	}
 	if s.cache != nil {

@@ -28,7 +28,7 @@ func newShard(srv *Server, index int) *shard {
 	return &shard{
 		index:  index,
 		srv:    srv,
-		worker: chain.Worker{Store: srv.store, Key: srv.cfg.Key, VM: srv.cfg.VM},
+		worker: chain.Worker{Store: srv.store, Key: srv.cfg.Key, VM: srv.cfg.VM, Executions: &chain.Executions{}},
 		locks:  lockTable{m: map[ids.ChainID]*chainLock{}},
 		jobs:   make(chan job, srv.cfg.QueueSize),
 		retry:  retrySet{m: map[ids.ChainID]*retryState{}},

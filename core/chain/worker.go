@@ -40,6 +40,9 @@ type Worker struct {
 	// Grace bounds how far a proposal's timestamp may be ahead of now
 	// (microseconds); zero means DefaultGrace.
 	Grace uint64
+	// Executions, if set, keeps what executing each proposal did, so that
+	// its confirmed certificate is applied without executing it again.
+	Executions *Executions
 	// VM runs user applications (nil: system operations only). Their
 	// blobs are read from Store (see BlobPrefix) unless Blobs is set.
 	VM    app.VM
@@ -150,12 +153,19 @@ func (w *Worker) HandleProposal(ctx context.Context, p *block.Proposal, now uint
 	if p.Block.Timestamp > now+w.grace() {
 		return block.Vote{}, nil, fmt.Errorf("handle proposal: %w: %d > %d", ErrFuture, p.Block.Timestamp, now+w.grace())
 	}
+	s.Tx.Track()
 	out, err := s.Execute(&p.Block, ExecOptions{BundlesMustBePresent: true})
+	var exec *block.Executed
+	if err == nil {
+		exec = &block.Executed{Block: p.Block, Outcome: *out}
+		w.Executions.remember(s, exec.Hash(), out)
+	}
+	s.Tx.Tracked() // stop tracking (if remember did not)
 	s.Tx.Rollback()
 	if err != nil {
 		return block.Vote{}, nil, fmt.Errorf("handle proposal: %w", err)
 	}
-	vote := m.CreateVote(p, &block.Executed{Block: p.Block, Outcome: *out}, w.Key, now)
+	vote := m.CreateVote(p, exec, w.Key, now)
 	e, err := w.saveManager(s, m)
 	return vote, e, err
 }
@@ -237,7 +247,7 @@ func (w *Worker) confirm(s *State, c *block.Certificate, now uint64) (*Effects, 
 	if h > next {
 		return nil, fmt.Errorf("handle confirmed certificate: %w: have %d, got %d", ErrMissingBlocks, next, h)
 	}
-	recipients, err := s.ApplyConfirmed(c, now)
+	recipients, err := s.applyConfirmed(c, now, w.Executions)
 	if err != nil {
 		return nil, fmt.Errorf("handle confirmed certificate: %w", err)
 	}

@@ -48,6 +48,81 @@ type Tx struct {
 	writes map[string]*[]byte // nil pointer: deleted
 	reads  map[string]readEntry
 	err    error
+	// track, if not nil, records every committed value read (Track).
+	track    map[string]Read
+	untraced bool // a Scan ran while tracking: the reads are not all known
+}
+
+// Read is a committed value a Tx read: its Value and whether the key
+// existed.
+type Read struct {
+	Value []byte
+	Found bool
+}
+
+// Track starts recording the committed value of every key the Tx reads,
+// for Tracked. Pending writes must be empty: a later replay of the writes
+// made after Track (Writes, Restore) is valid only on the state whose
+// reads Tracked returns.
+func (t *Tx) Track() {
+	t.track, t.untraced = map[string]Read{}, false
+	if len(t.writes) > 0 {
+		t.untraced = true
+	}
+}
+
+// Tracked returns the committed values read since Track, and stops
+// recording. ok is false if the record is incomplete (a Scan read a
+// range, or writes were pending at Track) or Track was not called.
+func (t *Tx) Tracked() (reads map[string]Read, ok bool) {
+	reads, ok = t.track, t.track != nil && !t.untraced && t.err == nil
+	t.track, t.untraced = nil, false
+	return reads, ok
+}
+
+// Unchanged reports whether every key of reads has the same committed
+// value in the Tx now (reading those not read yet). A computation that is
+// a function of the values it read gives, on such a state, the same
+// result again.
+func (t *Tx) Unchanged(reads map[string]Read) bool {
+	for k, r := range reads {
+		v, found := t.base(k)
+		if found != r.Found || !bytes.Equal(v, r.Value) {
+			return false
+		}
+	}
+	return t.err == nil
+}
+
+// Write is one pending write: Value nil means the key is deleted.
+type Write struct {
+	Key   string
+	Value *[]byte
+}
+
+// Writes returns the pending writes, for Restore on another Tx.
+func (t *Tx) Writes() []Write {
+	out := make([]Write, 0, len(t.writes))
+	for k, v := range t.writes {
+		out = append(out, Write{Key: k, Value: v})
+	}
+	return out
+}
+
+// Restore makes ws (from Writes) the Tx's pending writes, on top of any
+// already there. ws must not be changed afterwards; the Tx copies on write.
+func (t *Tx) Restore(ws []Write) {
+	for _, w := range ws {
+		if w.Value == nil {
+			t.writes[w.Key] = nil
+			continue
+		}
+		v := bytes.Clone(*w.Value)
+		if v == nil {
+			v = []byte{}
+		}
+		t.writes[w.Key] = &v
+	}
 }
 
 // NewTx opens an overlay over the keys of store under prefix. Keys given
@@ -71,19 +146,22 @@ func (t *Tx) full(key string) []byte { return append(bytes.Clone(t.prefix), key.
 
 // base returns the committed value of key, caching it.
 func (t *Tx) base(key string) ([]byte, bool) {
-	if e, ok := t.reads[key]; ok {
-		return e.value, e.found
+	e, ok := t.reads[key]
+	if !ok {
+		if t.err != nil {
+			return nil, false
+		}
+		vals, err := t.store.MultiGet(t.ctx, [][]byte{t.full(key)})
+		if err != nil {
+			t.Fail(fmt.Errorf("views: read %q: %w", key, err))
+			return nil, false
+		}
+		e = readEntry{value: vals[0], found: vals[0] != nil}
+		t.reads[key] = e
 	}
-	if t.err != nil {
-		return nil, false
+	if t.track != nil {
+		t.track[key] = Read{Value: e.value, Found: e.found}
 	}
-	vals, err := t.store.MultiGet(t.ctx, [][]byte{t.full(key)})
-	if err != nil {
-		t.Fail(fmt.Errorf("views: read %q: %w", key, err))
-		return nil, false
-	}
-	e := readEntry{value: vals[0], found: vals[0] != nil}
-	t.reads[key] = e
 	return e.value, e.found
 }
 
@@ -141,6 +219,9 @@ func (t *Tx) Delete(key []byte) { t.writes[string(key)] = nil }
 func (t *Tx) Scan(prefix []byte, fn func(key, value []byte) bool) {
 	if t.err != nil {
 		return
+	}
+	if t.track != nil {
+		t.untraced = true
 	}
 	type kvp struct{ k, v []byte }
 	var committed []kvp

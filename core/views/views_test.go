@@ -189,3 +189,52 @@ func BenchmarkLtHashUpdate(b *testing.B) {
 		l.Add(k, v)
 	}
 }
+
+// TestTrackReplay: the reads a Tx tracked tell whether its writes may be
+// replayed on another Tx over the store.
+func TestTrackReplay(t *testing.T) {
+	ctx := context.Background()
+	store := kv.NewMemory()
+	tx := NewTx(ctx, store, []byte("p/"))
+	tx.Put([]byte("a"), []byte("1"))
+	commit(t, tx, store)
+
+	tx = NewTx(ctx, store, []byte("p/"))
+	tx.Get([]byte("a")) // read before Track: still recorded when read again
+	tx.Track()
+	a, _ := tx.Get([]byte("a"))
+	tx.Get([]byte("missing"))
+	tx.Put([]byte("b"), append(a, '+'))
+	tx.Delete([]byte("a"))
+	reads, ok := tx.Tracked()
+	if !ok || len(reads) != 2 || reads["missing"].Found || string(reads["a"].Value) != "1" {
+		t.Fatalf("Tracked() = %v, %v; want a=1 and missing", reads, ok)
+	}
+	writes := tx.Writes()
+
+	other := NewTx(ctx, store, []byte("p/"))
+	if !other.Unchanged(reads) {
+		t.Fatal("Unchanged = false on the same state")
+	}
+	other.Restore(writes)
+	if v, _ := other.Get([]byte("b")); string(v) != "1+" {
+		t.Errorf("replayed b = %q, want 1+", v)
+	}
+	if _, ok := other.Get([]byte("a")); ok {
+		t.Error("replayed delete of a: a still there")
+	}
+
+	tx = NewTx(ctx, store, []byte("p/"))
+	tx.Put([]byte("missing"), []byte("now here"))
+	commit(t, tx, store)
+	if NewTx(ctx, store, []byte("p/")).Unchanged(reads) {
+		t.Error("Unchanged = true after a read key was written")
+	}
+
+	tx = NewTx(ctx, store, []byte("p/"))
+	tx.Track()
+	tx.Scan(nil, func(k, v []byte) bool { return true })
+	if _, ok := tx.Tracked(); ok {
+		t.Error("Tracked() ok after a Scan")
+	}
+}

@@ -135,6 +135,12 @@ func New(cfg Config) *Network {
 	for i, k := range vkeys {
 		v := &Validator{net: n, index: i, Store: kv.NewMemory()}
 		v.Worker = &chain.Worker{Store: v.Store, Key: k, VM: cfg.VM}
+		if i%2 == 0 {
+			// Even validators apply confirmed blocks from their stored
+			// executions, odd ones execute them: tests that compare
+			// validators' state compare both paths.
+			v.Worker.Executions = &chain.Executions{}
+		}
 		if err := g.Initialize(context.Background(), v.Store); err != nil {
 			panic(err)
 		}
