@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -22,10 +23,25 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	tuneGC()
 	stopProfile := profile(os.Getenv("MYRIAD_CPUPROFILE"))
 	code := validator.Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stopProfile()
 	os.Exit(code)
+}
+
+// tuneGC trades memory for CPU unless GOGC or GOMEMLIMIT say otherwise:
+// a validator's live heap is small (tens of MiB; idle chains live in
+// storage), so collecting at 4x the live heap rather than 2x halves the
+// collector's share of the CPU, and a soft limit of 768 MiB makes it
+// collect harder before the process nears 1 GiB.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(300)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(768 << 20)
+	}
 }
 
 // profile starts a CPU profile to prefix.<pid> if prefix is set, and

@@ -152,9 +152,17 @@ func (s *Store) MultiGet(ctx context.Context, keys [][]byte) ([][]byte, error) {
 		return nil, err
 	}
 	defer s.calls.Done()
+	out := make([][]byte, len(keys))
+	if len(keys) == 1 { // one key is its own snapshot
+		v, err := get(s.db, dbKey(nil, keys[0]))
+		if err != nil && !errors.Is(err, kv.ErrNotFound) {
+			return nil, err
+		}
+		out[0] = v
+		return out, nil
+	}
 	snap := s.db.NewSnapshot()
 	defer snap.Close()
-	out := make([][]byte, len(keys))
 	var buf []byte
 	for i, k := range keys {
 		buf = dbKey(buf, k)
