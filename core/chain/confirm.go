@@ -48,7 +48,7 @@ func (s *State) applyConfirmed(cert *block.Certificate, now uint64, x *Execution
 	recipients := exec.Recipients()
 	for _, r := range recipients {
 		s.outbox(r).PushBack(height{h})
-		s.outboxes().Set(r, flag{})
+		s.addOutbox(r)
 	}
 	s.SetManager(manager.New(s.System.Ownership(), s.ID, h+1, now))
 	return recipients, s.Tx.Err()

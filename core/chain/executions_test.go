@@ -131,3 +131,37 @@ func TestExecutionsBound(t *testing.T) {
 		}
 	}
 }
+
+// TestOutboxCount: the count of non-empty outboxes follows additions and
+// removals, and a chain stored without one (before it existed) is counted
+// once by looking at its outboxes.
+func TestOutboxCount(t *testing.T) {
+	f := newFixture(t, committee.NoFees(), amount.Zero, amount.Tokens(100), amount.Tokens(5))
+	s := f.state(0, f.id(1))
+	a, b := f.id(0), f.id(2)
+	if !s.OwesNothing() {
+		t.Fatal("a new chain owes something")
+	}
+	s.addOutbox(a)
+	s.addOutbox(b)
+	s.addOutbox(a)
+	if n := s.outboxCount().Get().v; n != 2 || s.OwesNothing() {
+		t.Errorf("after adding a, b, a: count %d, OwesNothing %v; want 2, false", n, s.OwesNothing())
+	}
+	s.removeOutbox(a)
+	s.removeOutbox(a)
+	if n := s.outboxCount().Get().v; n != 1 {
+		t.Errorf("after removing a twice: count %d, want 1", n)
+	}
+	s.Tx.Delete(keyOutboxCount) // as stored before the count existed
+	if s.OwesNothing() {
+		t.Error("without a count: OwesNothing with b's outbox full")
+	}
+	if n, ok := s.outboxCount().Lookup(); !ok || n.v != 1 {
+		t.Errorf("count recorded by OwesNothing = %d, %v; want 1", n.v, ok)
+	}
+	s.removeOutbox(b)
+	if !s.OwesNothing() {
+		t.Error("every outbox empty: OwesNothing = false")
+	}
+}

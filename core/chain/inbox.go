@@ -128,7 +128,7 @@ func (s *State) Acknowledge(recipient ids.ChainID, h uint64) {
 		q.PopFront()
 	}
 	if q.Len() == 0 {
-		s.outboxes().Remove(recipient)
+		s.removeOutbox(recipient)
 	}
 }
 

@@ -154,6 +154,7 @@ func (s *State) ltHash() *views.LtHash {
 func (s *State) Initialize(cfg *system.Config) {
 	s.System.Initialize(cfg)
 	s.rehashInitial(cfg.Timestamp)
+	s.outboxCount().Set(height{0})
 }
 
 func (s *State) inbox(origin ids.ChainID) (views.Register[Cursors, *Cursors], bundleQueue, bundleQueue) {

@@ -293,8 +293,7 @@ func (w *Worker) HandleAck(ctx context.Context, a *Ack) (*Effects, error) {
 	s := w.open(ctx, a.Sender)
 	s.Acknowledge(a.Recipient, a.Height)
 	e := &Effects{}
-	// Other outboxes are looked for (a scan) only once this one is empty.
-	e.AllAcknowledged = s.outbox(a.Recipient).Len() == 0 && len(s.PendingOutboxes()) == 0
+	e.AllAcknowledged = s.outbox(a.Recipient).Len() == 0 && s.OwesNothing()
 	if err := s.Commit(&e.Batch); err != nil {
 		return nil, err
 	}
