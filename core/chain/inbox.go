@@ -145,14 +145,35 @@ func (s *State) OutboxHeights(recipient ids.ChainID) []uint64 {
 
 // BundlesFor returns the unacknowledged bundles for recipient.
 func (s *State) BundlesFor(recipient ids.ChainID) []block.Bundle {
+	return s.bundlesFor(recipient, certMemo{})
+}
+
+// certMemo keeps the certificates BundlesFor decoded and their hashes, by
+// height, for a series of calls: a block that sends to many recipients
+// (a hundred OpenChain, say) is then decoded and hashed once, not once
+// per recipient.
+type certMemo map[uint64]*hashedCert
+
+type hashedCert struct {
+	cert *block.Certificate
+	hash ids.Hash
+}
+
+// bundlesFor is BundlesFor with the certificates remembered in memo.
+func (s *State) bundlesFor(recipient ids.ChainID, memo certMemo) []block.Bundle {
 	var out []block.Bundle
 	for _, h := range s.OutboxHeights(recipient) {
-		c, ok := s.Certificate(h)
-		if !ok {
-			s.Tx.Fail(fmt.Errorf("chain: outbox names missing block %d of %s", h, s.ID.Short()))
-			return nil
+		hc := memo[h]
+		if hc == nil {
+			c, ok := s.Certificate(h)
+			if !ok {
+				s.Tx.Fail(fmt.Errorf("chain: outbox names missing block %d of %s", h, s.ID.Short()))
+				return nil
+			}
+			hc = &hashedCert{cert: c, hash: c.Hash()}
+			memo[h] = hc
 		}
-		out = append(out, c.Value.Block.Bundles(c.Hash(), recipient)...)
+		out = append(out, hc.cert.Value.Block.Bundles(hc.hash, recipient)...)
 	}
 	return out
 }

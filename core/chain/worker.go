@@ -251,12 +251,14 @@ func (w *Worker) confirm(s *State, c *block.Certificate, now uint64) (*Effects, 
 	if err != nil {
 		return nil, fmt.Errorf("handle confirmed certificate: %w", err)
 	}
-	e := &Effects{Notifications: []Notification{{Chain: s.ID, Kind: NewBlock, Height: h, Hash: c.Hash()}}}
+	hash := c.Hash()
+	e := &Effects{Notifications: []Notification{{Chain: s.ID, Kind: NewBlock, Height: h, Hash: hash}}}
 	for _, bl := range s.created {
 		PutBlob(&e.Batch, bl)
 	}
+	memo := certMemo{h: {cert: c, hash: hash}}
 	for _, r := range recipients {
-		e.Updates = append(e.Updates, Update{Sender: s.ID, Recipient: r, Bundles: s.BundlesFor(r)})
+		e.Updates = append(e.Updates, Update{Sender: s.ID, Recipient: r, Bundles: s.bundlesFor(r, memo)})
 	}
 	if err := s.Commit(&e.Batch); err != nil {
 		return nil, err
@@ -305,8 +307,9 @@ func (w *Worker) HandleAck(ctx context.Context, a *Ack) (*Effects, error) {
 func (w *Worker) PendingUpdates(ctx context.Context, id ids.ChainID) ([]Update, error) {
 	s := w.open(ctx, id)
 	var out []Update
+	memo := certMemo{}
 	for _, r := range s.PendingOutboxes() {
-		out = append(out, Update{Sender: id, Recipient: r, Bundles: s.BundlesFor(r)})
+		out = append(out, Update{Sender: id, Recipient: r, Bundles: s.bundlesFor(r, memo)})
 	}
 	return out, s.Tx.Err()
 }
