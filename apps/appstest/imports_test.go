@@ -7,7 +7,7 @@ import (
 
 // The host functions of docs/app-abi.md by who may import them.
 var (
-	common       = []string{"take", "output", "abort", "log", "context", "parameters", "read", "scan"}
+	common       = []string{"take", "output", "abort", "log", "context", "parameters", "read", "scan", "read_blob"}
 	contractOnly = []string{"write", "delete", "send", "transfer", "claim", "emit", "subscribe", "call", "create_application", "open_chain"}
 	serviceOnly  = []string{"query", "schedule"}
 )
