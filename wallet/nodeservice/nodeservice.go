@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -81,7 +82,7 @@ func (s *Service) Handler() http.Handler {
 func (s *Service) cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
-		if origin != "" {
+		if origin != "" && !sameOrigin(r, origin) {
 			if !slices.Contains(s.cfg.AllowOrigins, origin) && !slices.Contains(s.cfg.AllowOrigins, "*") {
 				http.Error(w, "nodeservice: origin "+origin+" is not allowed (see --allow-origin)", http.StatusForbidden)
 				return
@@ -98,6 +99,21 @@ func (s *Service) cors(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sameOrigin reports whether the page calling is the service's own (its
+// GraphiQL page), reached by a loopback address: a name such as
+// evil.example resolved to 127.0.0.1 (DNS rebinding) is not the same
+// origin, so its pages stay out.
+func sameOrigin(r *http.Request, origin string) bool {
+	host, _, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		return false
+	}
+	if ip := net.ParseIP(host); (ip == nil || !ip.IsLoopback()) && host != "localhost" {
+		return false
+	}
+	return origin == "http://"+r.Host
 }
 
 type gqlRequest struct {

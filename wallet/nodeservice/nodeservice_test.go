@@ -103,6 +103,19 @@ func TestSystemSchemaAndOrigins(t *testing.T) {
 	if rec.Code != http.StatusOK || rec.Header().Get("Access-Control-Allow-Origin") != "https://dapp.example" {
 		t.Errorf("an allowed origin got %d, CORS %q", rec.Code, rec.Header().Get("Access-Control-Allow-Origin"))
 	}
+	// The service's own GraphiQL page is same-origin; a name rebound to
+	// the loopback address is not.
+	for host, want := range map[string]int{"127.0.0.1:8081": http.StatusOK, "evil.example:8081": http.StatusForbidden} {
+		body, _ := json.Marshal(map[string]string{"query": "{ chains { id } }"})
+		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		r.Host = host
+		r.Header.Set("Origin", "http://"+host)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if rec.Code != want {
+			t.Errorf("page of http://%s: %d, want %d", host, rec.Code, want)
+		}
+	}
 	// Bad input gets a clear error.
 	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{not json"))
 	rr := httptest.NewRecorder()
