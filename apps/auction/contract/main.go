@@ -111,6 +111,9 @@ func (Contract) ExecuteMessage(rt *contract.Runtime, msg []byte) {
 	accept(rt, b)
 }
 
-func init() { contract.Register(Contract{}) }
+func init() {
+	contract.Register(Contract{})
+	sdk.Warm(auction.Auction{}, auction.Operation{}, auction.Bid{})
+}
 
 func main() {}

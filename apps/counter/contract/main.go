@@ -38,6 +38,9 @@ func (Counter) ExecuteMessage(rt *contract.Runtime, msg []byte) {
 	panic("counter: no messages")
 }
 
-func init() { contract.Register(Counter{}) }
+func init() {
+	contract.Register(Counter{})
+	sdk.Warm(counter.Operation{}, uint64(0))
+}
 
 func main() {}

@@ -113,6 +113,9 @@ func creditOrSend(rt *contract.Runtime, to fungible.Account, a sdk.Amount, sourc
 	rt.Send(to.Chain, sdk.JSON(fungible.Message{Credit: &c}), contract.Tracked())
 }
 
-func init() { contract.Register(Token{}) }
+func init() {
+	contract.Register(Token{})
+	sdk.Warm(fungible.Operation{}, fungible.Message{}, fungible.Account{}, fungible.InitialState{}, fungible.Parameters{})
+}
 
 func main() {}

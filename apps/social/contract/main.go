@@ -53,6 +53,9 @@ func (Feed) ExecuteMessage(rt *contract.Runtime, msg []byte) {
 	social.Feed(rt).Append(social.FeedItem{Author: rt.Origin(), Index: index, Text: p.Text, Timestamp: p.Timestamp})
 }
 
-func init() { contract.Register(Feed{}) }
+func init() {
+	contract.Register(Feed{})
+	sdk.Warm(social.Operation{}, social.Post{}, social.FeedItem{})
+}
 
 func main() {}

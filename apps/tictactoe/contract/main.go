@@ -109,6 +109,9 @@ func record(rt *contract.Runtime, r *tictactoe.Result) {
 	tictactoe.Results(rt).Append(*r)
 }
 
-func init() { contract.Register(Contract{}) }
+func init() {
+	contract.Register(Contract{})
+	sdk.Warm(tictactoe.Operation{}, tictactoe.Message{}, tictactoe.Game{}, tictactoe.Result{}, tictactoe.Score{})
+}
 
 func main() {}
