@@ -3,7 +3,9 @@
 package runtime
 
 import (
+	"encoding/binary"
 	"fmt"
+	"sync"
 	"syscall"
 	"unsafe"
 
@@ -16,8 +18,9 @@ import (
 // madvise that drops the pages the call touched: its cost follows what the
 // call wrote, not the memory's size.
 type cowImage struct {
-	fd   int
-	size int // bytes of the image, a multiple of the page size
+	fd    int
+	size  int    // bytes of the image, a multiple of the page size
+	image []byte // the same bytes, for restoring pages by copy
 }
 
 func newCowImage(image []byte) (*cowImage, error) {
@@ -29,7 +32,7 @@ func newCowImage(image []byte) (*cowImage, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("runtime: memfd write: %w", err)
 	}
-	return &cowImage{fd: fd, size: len(image)}, nil
+	return &cowImage{fd: fd, size: len(image), image: image}, nil
 }
 
 func (c *cowImage) close() { unix.Close(c.fd) }
@@ -37,8 +40,10 @@ func (c *cowImage) close() { unix.Close(c.fd) }
 // cowMemory is a linear memory: a reservation of the maximum size whose
 // first part maps the image privately; the rest is anonymous (zero).
 type cowMemory struct {
-	buf  []byte // the whole reservation
-	size uint64
+	buf   []byte // the whole reservation
+	size  uint64
+	image []byte
+	entry []byte // pagemap entries, reused
 }
 
 func (c *cowImage) allocate(max uint64) (*cowMemory, error) {
@@ -58,7 +63,7 @@ func (c *cowImage) allocate(max uint64) (*cowMemory, error) {
 			return nil, fmt.Errorf("runtime: map snapshot: %w", errno)
 		}
 	}
-	return &cowMemory{buf: buf}, nil
+	return &cowMemory{buf: buf, image: c.image}, nil
 }
 
 // Reallocate implements experimental.LinearMemory; the address never
@@ -79,13 +84,56 @@ func (m *cowMemory) Free() {
 	}
 }
 
-// reset drops every private page: the image's pages read the image again,
-// the rest reads zero.
+// reset puts the memory back to the image. The pages a call wrote are
+// private copies; /proc/self/pagemap tells which (present or swapped, and
+// not the file's page), and those are copied back from the image, so they
+// stay private and the next call writes them without a fault. Without
+// pagemap, every private page is dropped (madvise) and faults in again.
 func (m *cowMemory) reset() error {
+	if uint64(len(m.image)) == m.size && m.restorePrivate() {
+		return nil
+	}
 	if err := unix.Madvise(m.buf[:m.size], unix.MADV_DONTNEED); err != nil {
 		return fmt.Errorf("runtime: reset memory: %w", err)
 	}
 	return nil
+}
+
+var (
+	pagemapOnce sync.Once
+	pagemapFD   = -1
+)
+
+const pageSize = 4096
+
+// restorePrivate copies the image over every private page; false if the
+// page map cannot be read.
+func (m *cowMemory) restorePrivate() bool {
+	pagemapOnce.Do(func() {
+		if fd, err := unix.Open("/proc/self/pagemap", unix.O_RDONLY|unix.O_CLOEXEC, 0); err == nil {
+			pagemapFD = fd
+		}
+	})
+	if pagemapFD < 0 || unix.Getpagesize() != pageSize {
+		return false
+	}
+	pages := int(m.size / pageSize)
+	if cap(m.entry) < pages*8 {
+		m.entry = make([]byte, pages*8)
+	}
+	entry := m.entry[:pages*8]
+	base := uintptr(unsafe.Pointer(&m.buf[0])) / pageSize
+	if n, err := unix.Pread(pagemapFD, entry, int64(base*8)); err != nil || n != len(entry) {
+		return false
+	}
+	for i := range pages {
+		e := binary.LittleEndian.Uint64(entry[i*8:])
+		present, swapped, file := e>>63&1 == 1, e>>62&1 == 1, e>>61&1 == 1
+		if (present && !file) || swapped {
+			copy(m.buf[i*pageSize:(i+1)*pageSize], m.image[i*pageSize:(i+1)*pageSize])
+		}
+	}
+	return true
 }
 
 // cowAllocator hands out one cowMemory per instance and remembers the
