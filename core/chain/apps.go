@@ -468,11 +468,15 @@ func (f *frame) Send(s app.SendRequest) error {
 
 // system runs a system operation as signer, collecting its messages.
 func (f *frame) system(signer ids.Owner, op system.Operation) error {
-	sc := f.x.sc
+	return asSigner(f.x.sc, signer, func(sc *system.Context) error { return f.x.s.System.Execute(sc, op) })
+}
+
+// asSigner runs fn with sc's signer set to signer, restoring it after.
+func asSigner(sc *system.Context, signer ids.Owner, fn func(*system.Context) error) error {
 	saved := sc.Signer
 	sc.Signer = signer
 	defer func() { sc.Signer = saved }()
-	return f.x.s.System.Execute(sc, op)
+	return fn(sc)
 }
 
 func (f *frame) Transfer(t app.TransferRequest) error {
@@ -564,11 +568,12 @@ func (f *frame) OpenChain(o app.OpenChainRequest) (ids.ChainID, error) {
 	if !o.Balance.IsZero() && signer.IsZero() {
 		return ids.ChainID{}, fmt.Errorf("%w: funding a chain needs an authenticated owner", app.ErrUnauthorized)
 	}
-	sc := f.x.sc
-	saved := sc.Signer
-	sc.Signer = signer
-	defer func() { sc.Signer = saved }()
-	return f.x.s.System.OpenChild(sc, o.Ownership, o.Balance)
+	var child ids.ChainID
+	err := asSigner(f.x.sc, signer, func(sc *system.Context) (err error) {
+		child, err = f.x.s.System.OpenChild(sc, o.Ownership, o.Balance)
+		return err
+	})
+	return child, err
 }
 
 func (f *frame) Query(app.QueryRequest) ([]byte, error) {
