@@ -40,17 +40,22 @@ func readFile(e *env, name string) ([]byte, error) {
 	return b, nil
 }
 
+// readModule reads the CONTRACT and SERVICE files the arguments name.
+func readModule(e *env, args []string) (contract, service []byte, err error) {
+	if _, err := exactly(args, "CONTRACT", "SERVICE"); err != nil {
+		return nil, nil, err
+	}
+	if contract, err = readFile(e, args[0]); err != nil {
+		return nil, nil, err
+	}
+	service, err = readFile(e, args[1])
+	return contract, service, err
+}
+
 func cmdPublishModule(fs *flag.FlagSet) runner {
 	chainFlag := fs.String("chain", "", "the publishing chain (default: the default chain)")
 	return func(ctx context.Context, e *env, args []string) (result, error) {
-		if _, err := exactly(args, "CONTRACT", "SERVICE"); err != nil {
-			return nil, err
-		}
-		contract, err := readFile(e, args[0])
-		if err != nil {
-			return nil, err
-		}
-		service, err := readFile(e, args[1])
+		contract, service, err := readModule(e, args)
 		if err != nil {
 			return nil, err
 		}
@@ -179,14 +184,7 @@ func cmdCreateApplication(fs *flag.FlagSet) runner {
 func cmdPublishAndCreate(fs *flag.FlagSet) runner {
 	f := newCreateFlags(fs)
 	return func(ctx context.Context, e *env, args []string) (result, error) {
-		if _, err := exactly(args, "CONTRACT", "SERVICE"); err != nil {
-			return nil, err
-		}
-		contract, err := readFile(e, args[0])
-		if err != nil {
-			return nil, err
-		}
-		service, err := readFile(e, args[1])
+		contract, service, err := readModule(e, args)
 		if err != nil {
 			return nil, err
 		}
