@@ -238,8 +238,19 @@ func TestRateLimit(t *testing.T) {
 // TestMetrics scrapes the metrics after a transfer.
 func TestMetrics(t *testing.T) {
 	n := newNet(t, netConfig{validators: 1, balances: []amount.Amount{tokens(0), tokens(10), tokens(0)}})
+	// The block is counted when its effects settle, after the reply to the
+	// certificate: its notification is published right after.
+	notes, err := n.remote(0).Subscribe(t.Context(), []ids.ChainID{n.genesis.ChainID(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := n.wallet(1).Transfer(t.Context(), transfer(n.genesis.ChainID(2), tokens(1))); err != nil {
 		t.Fatal(err)
+	}
+	for note := range notes {
+		if note.Kind == chain.NewBlock {
+			break
+		}
 	}
 	ln := listen(t, "127.0.0.1:0")
 	go n.servers[0].ServeMetrics(ln) //nolint:errcheck // nil after Close
