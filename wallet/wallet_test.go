@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -267,4 +268,19 @@ func TestMultiOwnerAndChangeOwnership(t *testing.T) {
 		t.Fatalf("alice as super owner: %v", err)
 	}
 	wantBalance(t, alice, shared.ID, "5")
+}
+
+func TestKVFile(t *testing.T) {
+	f := wallet.KVFile{Store: kv.NewMemory(), Key: []byte("doc")}
+	if _, err := f.Read(); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("read of an empty store: %v, want fs.ErrNotExist", err)
+	}
+	for _, want := range []string{"one", "two"} {
+		if err := f.Write([]byte(want)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := f.Read(); err != nil || string(got) != want {
+			t.Fatalf("read %q, %v; want %q", got, err, want)
+		}
+	}
 }

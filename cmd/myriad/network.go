@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
 
 	"github.com/myriadchain/myriad/core/chain"
-	"github.com/myriadchain/myriad/core/committee"
 	"github.com/myriadchain/myriad/core/kv"
-	client "github.com/myriadchain/myriad/node-client"
 	pebblestore "github.com/myriadchain/myriad/storage/pebble"
 	"github.com/myriadchain/myriad/validator"
 	"github.com/myriadchain/myriad/wallet"
@@ -17,7 +13,7 @@ import (
 // systemEnv is the env of the real program: the process's output and
 // environment, pebble storage, validators and faucets over the network.
 func systemEnv() *env {
-	return &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, dialer: remoteDialer{}, faucet: faucetAt,
+	return &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, dialer: wallet.RemoteDialer{}, faucet: faucetAt,
 		openStore: func(dir string) (kv.Store, error) { return pebblestore.New(pebblestore.Config{Dir: dir}) }}
 }
 
@@ -29,20 +25,6 @@ func parseGenesis(b []byte) (*chain.Genesis, error) {
 		return nil, err
 	}
 	return f.Genesis()
-}
-
-// remoteDialer reaches validators over the WebSocket transport. The
-// connection is made by the first request, so a validator that is down
-// costs nothing until it is asked, and then fails that request only.
-type remoteDialer struct{}
-
-// Dial implements wallet.Dialer.
-func (remoteDialer) Dial(ctx context.Context, v committee.Validator) (client.Node, error) {
-	r, err := client.Dial(ctx, v.Address, client.DialOptions{PublicKey: v.PublicKey, Lazy: true})
-	if err != nil {
-		return nil, fmt.Errorf("dial validator %s: %w", v.PublicKey.Short(), err)
-	}
-	return r, nil
 }
 
 // faucetAt returns the client of the faucet at url.

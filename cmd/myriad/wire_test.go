@@ -165,7 +165,7 @@ func wireWallet(t *testing.T, dir, name, genesis string, key *keys.PrivateKey, i
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := wallet.Open(ctx, wallet.Config{File: wallet.DiskFile(u.walletPath), Store: store, Dialer: remoteDialer{}})
+	w, err := wallet.Open(ctx, wallet.Config{File: wallet.DiskFile(u.walletPath), Store: store, Dialer: wallet.RemoteDialer{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,201 @@
+// Package browser drives a headless Chromium page from Go tests: it runs
+// scripts/browser/driver.mjs (playwright-core with Debian's chromium) and
+// speaks its line protocol, so an end-to-end test can load the wallet's
+// page, call its JavaScript API, reload the page and go on, while it
+// drives validators and the CLI from Go.
+//
+//	b, err := browser.Start(ctx, browser.Config{Root: repoRoot})
+//	defer b.Close()
+//	err = b.Goto(ctx, srv.URL)
+//	var height int
+//	err = b.Eval(ctx, `async (id) => (await myriadWallet.status()).height`, id, &height)
+//
+// Skip reports why a test cannot run here (no node, no chromium, no
+// playwright-core): tests skip with it locally and fail with it in CI.
+package browser
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Config says where the driver lives and where the page's console goes.
+type Config struct {
+	// Root is the repository root (scripts/browser is under it).
+	Root string
+	// Log gets the page's console and the driver's errors; nil: os.Stderr.
+	Log io.Writer
+}
+
+// Browser is one Chromium page. Its methods may be called from one
+// goroutine at a time.
+type Browser struct {
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	out    *bufio.Reader
+	mu     sync.Mutex
+	nextID int
+}
+
+// Chromium is the browser binary the driver launches.
+func Chromium() string {
+	if p := os.Getenv("MYRIAD_CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/bin/chromium"
+}
+
+// Skip returns why a browser cannot be started here, or "" if it can.
+func Skip(root string) string {
+	if _, err := exec.LookPath("node"); err != nil {
+		return "node not found (scripts/setup.sh installs it)"
+	}
+	if _, err := os.Stat(Chromium()); err != nil {
+		return fmt.Sprintf("chromium not found at %s (scripts/setup.sh installs Debian's chromium)", Chromium())
+	}
+	if _, err := os.Stat(filepath.Join(root, "scripts/browser/node_modules/playwright-core")); err != nil {
+		return "playwright-core not installed in scripts/browser (scripts/setup.sh runs npm ci there)"
+	}
+	return ""
+}
+
+// Start launches the driver and its browser. ctx bounds the whole session:
+// when it ends the driver is killed.
+func Start(ctx context.Context, cfg Config) (*Browser, error) {
+	if why := Skip(cfg.Root); why != "" {
+		return nil, errors.New("browser: " + why)
+	}
+	if cfg.Log == nil {
+		cfg.Log = os.Stderr
+	}
+	cmd := exec.CommandContext(ctx, "node", filepath.Join(cfg.Root, "scripts/browser/driver.mjs"))
+	cmd.Dir = filepath.Join(cfg.Root, "scripts/browser")
+	cmd.Stderr = cfg.Log
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("browser: %w", err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("browser: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("browser: start driver: %w", err)
+	}
+	return &Browser{cmd: cmd, in: in, out: bufio.NewReaderSize(out, 1<<20)}, nil
+}
+
+type request struct {
+	ID  int    `json:"id"`
+	Op  string `json:"op"`
+	URL string `json:"url,omitempty"`
+	Fn  string `json:"fn,omitempty"`
+	Arg any    `json:"arg,omitempty"`
+}
+
+type reply struct {
+	ID    int             `json:"id"`
+	OK    bool            `json:"ok"`
+	Value json.RawMessage `json:"value"`
+	Error string          `json:"error"`
+}
+
+// call sends one request and waits for its reply (or ctx).
+func (b *Browser) call(ctx context.Context, req request) (json.RawMessage, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.nextID++
+	req.ID = b.nextID
+	line, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("browser: %w", err)
+	}
+	if _, err := b.in.Write(append(line, '\n')); err != nil {
+		return nil, fmt.Errorf("browser: driver gone: %w", err)
+	}
+	type result struct {
+		r   reply
+		err error
+	}
+	got := make(chan result, 1)
+	go func() {
+		l, err := b.out.ReadBytes('\n')
+		if err != nil {
+			got <- result{err: fmt.Errorf("browser: driver gone: %w", err)}
+			return
+		}
+		var r reply
+		if err := json.Unmarshal(l, &r); err != nil {
+			got <- result{err: fmt.Errorf("browser: bad reply %q: %w", l, err)}
+			return
+		}
+		got <- result{r: r}
+	}()
+	select {
+	case <-ctx.Done():
+		b.cmd.Process.Kill() //nolint:errcheck // the session is over either way
+		return nil, fmt.Errorf("browser: %s: %w", req.Op, ctx.Err())
+	case res := <-got:
+		if res.err != nil {
+			return nil, res.err
+		}
+		if res.r.ID != req.ID {
+			return nil, fmt.Errorf("browser: reply %d to request %d", res.r.ID, req.ID)
+		}
+		if !res.r.OK {
+			return nil, fmt.Errorf("browser: %s: %s", req.Op, res.r.Error)
+		}
+		return res.r.Value, nil
+	}
+}
+
+// Goto loads url in the page.
+func (b *Browser) Goto(ctx context.Context, url string) error {
+	_, err := b.call(ctx, request{Op: "goto", URL: url})
+	return err
+}
+
+// Reload reloads the page (the wallet's memory is gone; IndexedDB stays).
+func (b *Browser) Reload(ctx context.Context) error {
+	_, err := b.call(ctx, request{Op: "reload"})
+	return err
+}
+
+// Eval runs fn, the source of a JavaScript function of one argument, in
+// the page with arg (JSON), awaits it and decodes its result into out
+// (nil: discarded). A rejected promise is an error with its message.
+func (b *Browser) Eval(ctx context.Context, fn string, arg, out any) error {
+	v, err := b.call(ctx, request{Op: "eval", Fn: fn, Arg: arg})
+	if err != nil || out == nil {
+		return err
+	}
+	if err := json.Unmarshal(v, out); err != nil {
+		return fmt.Errorf("browser: decode %s: %w", v, err)
+	}
+	return nil
+}
+
+// Close closes the browser and waits for the driver to exit.
+func (b *Browser) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := b.call(ctx, request{Op: "close"})
+	b.in.Close()
+	werr := b.cmd.Wait()
+	if err != nil {
+		return err
+	}
+	if werr != nil {
+		return fmt.Errorf("browser: driver: %w", werr)
+	}
+	return nil
+}
