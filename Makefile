@@ -12,6 +12,7 @@
 #   make cql     the CQL storage and its end-to-end tests, against a three-node
 #                Cassandra cluster that scripts/cassandra.sh starts and stops
 #   make faucet-worker  build the faucet as a Cloudflare Worker (dist/faucet-worker)
+#   make wallet  build the browser wallet core: dist/wallet/{wallet.wasm,wasm_exec.js,wallet.js}
 #
 # Adding a step: write a target and add it to the prerequisites of `check`
 # (fast, Go-only checks) or `test` (steps that install or start things, such
@@ -48,9 +49,9 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run build test setup check fmt vet tidy race cql wasm fuzz-smoke fuzz bench apps faucet-worker
+.PHONY: run build test setup check fmt vet tidy race cql wasm fuzz-smoke fuzz bench apps faucet-worker wallet
 
-run: build apps
+run: build apps wallet
 	dist/bin/myriad $(RUN_ARGS)
 
 # build puts the binaries in dist/bin (myriad finds myriad-validator beside it).
@@ -110,6 +111,10 @@ fuzz:
 
 bench:
 	$(GO) test -run='^$$' -bench='$(BENCH)' -benchmem $(PKGS)
+
+# wallet builds the browser wallet core and prints its size (build/wallet.sh).
+wallet:
+	build/wallet.sh dist/wallet
 
 # apps builds every sample app (apps/NAME with contract/ and service/) as Wasm
 # reactors; apps/appstest.Build runs the same command for tests.

@@ -45,11 +45,14 @@ var wasmBanned = []rule{
 	{"github.com/cockroachdb/pebble", "the browser stores in IndexedDB (storage-idb); pebble is native storage"},
 	{"os/exec", "there are no processes in a browser"},
 	{"net/http/pprof", "a debugging server has no place in the wallet"},
+	{"github.com/myriadchain/myriad/validator", "the wallet is a client; the validator is a server"},
+	{"github.com/myriadchain/myriad/storage/pebble", "pebble's wrapper: native storage"},
+	{"github.com/myriadchain/myriad/storage/cql", "the validators' distributed storage"},
 }
 
 // wasmRoots are the patterns whose js/wasm builds are checked against
 // wasmBanned. Patterns whose folder does not exist yet are skipped.
-var wasmRoots = []string{"./core/...", "./wallet/...", "./storage-idb/...", "./node-client/..."}
+var wasmRoots = []string{"./core/...", "./wallet/...", "./storage-idb/...", "./node-client/...", "./cmd/wallet-wasm"}
 
 // layers gives each top-level folder of the module a tier. A package may
 // import packages in its own folder and in folders of a lower tier, never
