@@ -2,13 +2,21 @@ package storagetest
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"math/rand/v2"
+	"os"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/myriadchain/myriad/core/kv"
 )
 
 // DirOpener opens the store kept in dir, creating it if dir is empty.
+// Where there is no filesystem (GOOS=js in a browser), dir is instead a
+// name unique to the test, which is never created: a backend without files,
+// such as IndexedDB, names its database after it.
 type DirOpener = func(t *testing.T, dir string) kv.Store
 
 // RunPersistent checks that what a store held when closed is what it holds
@@ -19,8 +27,25 @@ func RunPersistent(t *testing.T, open DirOpener) {
 	t.Run("ReopenLarge", func(t *testing.T) { testReopenLarge(t, open) })
 }
 
+// location returns a fresh directory for a persistent store, or a fresh
+// name where there is no filesystem to make one in.
+func location(t *testing.T) string {
+	if noFilesystem() {
+		return fmt.Sprintf("storagetest/%s/%d", t.Name(), locations.Add(1))
+	}
+	return t.TempDir()
+}
+
+var (
+	locations    atomic.Int64
+	noFilesystem = sync.OnceValue(func() bool {
+		_, err := os.Stat(".")
+		return errors.Is(err, errors.ErrUnsupported)
+	})
+)
+
 func testReopen(t *testing.T, open DirOpener) {
-	dir := t.TempDir()
+	dir := location(t)
 	rng := rand.New(rand.NewPCG(Seed(t), 0))
 	model := kv.NewMemory()
 	for round := range 3 {
@@ -52,7 +77,7 @@ func testReopen(t *testing.T, open DirOpener) {
 }
 
 func testReopenLarge(t *testing.T, open DirOpener) {
-	dir := t.TempDir()
+	dir := location(t)
 	s := open(t, dir)
 	big := bytes.Repeat(b("0123456789abcdef"), kv.MaxValueSize/16)
 	var batch kv.Batch
