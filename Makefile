@@ -5,7 +5,10 @@
 #                on pebble, and a faucet): myriad net up
 #   make test    install what is needed, then every check: what CI runs
 #   make check   gofmt, go vet, go mod tidy, go test -race, the core's tests
-#                under js/wasm in Node, and a short fuzz of every fuzz target
+#                under js/wasm in Node, the browser-side packages' tests in
+#                headless Chromium, and a short fuzz of every fuzz target
+#   make browser the browser-side packages' tests in headless Chromium
+#                (BROWSER_PKGS; scripts/go_js_wasm_chromium_exec)
 #   make fuzz    fuzz every target for longer (FUZZTIME=60s; FUZZ=regexp picks targets)
 #   make bench   go benchmarks (BENCH=regexp, PKGS=packages)
 #   make apps    build the sample apps to dist/apps/NAME/{contract,service}.wasm
@@ -35,8 +38,13 @@ PKGS ?= ./...
 CQL_PKGS ?= ./storage/cql/... ./e2e/cql/...
 # WASM_PKGS are tested under GOOS=js GOARCH=wasm in Node: the protocol core, the
 # faucet Worker's glue (its kv.Store through js/storage.mjs on a fake storage),
-# and later the browser-side packages (wallet, storage-idb, node-client).
+# and later the browser-side packages that need no browser API.
 WASM_PKGS ?= ./core/... ./faucet/worker/... ./cmd/faucet-worker
+# BROWSER_PKGS are tested under GOOS=js GOARCH=wasm in Debian's headless
+# Chromium, for the APIs Node lacks (IndexedDB, Web Locks): storage-idb, and
+# later the wallet and its browser end-to-end tests.
+BROWSER_PKGS ?= ./storage-idb/...
+BROWSER_EXEC := $(CURDIR)/scripts/go_js_wasm_chromium_exec
 # RUN_ARGS are the arguments of `myriad` in `make run`.
 RUN_ARGS ?= net up --path .myriad-net
 BENCH ?= .
@@ -49,7 +57,7 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run build test setup check fmt vet tidy race cql wasm fuzz-smoke fuzz bench apps faucet-worker wallet
+.PHONY: run build test setup check fmt vet tidy race cql wasm browser fuzz-smoke fuzz bench apps faucet-worker wallet
 
 run: build apps wallet
 	dist/bin/myriad $(RUN_ARGS)
@@ -63,7 +71,7 @@ test: setup check cql
 setup:
 	scripts/setup.sh
 
-check: fmt vet tidy race wasm fuzz-smoke
+check: fmt vet tidy race wasm browser fuzz-smoke
 
 # fmt lists the files gofmt would change (skipping what go ignores).
 fmt:
@@ -102,6 +110,19 @@ wasm:
 	@echo "GOOS=js GOARCH=wasm $(GO) test -exec=$(GOROOT)/lib/wasm/go_js_wasm_exec $(WASM_PKGS)"
 	@GOOS=js GOARCH=wasm $(GO) test -exec=$(GOROOT)/lib/wasm/go_js_wasm_exec $(WASM_PKGS) 2>&1 \
 		| $(call gotest-summary,js/wasm)
+
+# browser needs Chromium and scripts/browser/node_modules (scripts/setup.sh
+# installs both). Without them it skips and says so, except in CI (CI=true),
+# where it fails: a green CI must have run the browser tests.
+browser:
+	GOOS=js GOARCH=wasm $(GO) vet $(BROWSER_PKGS)
+	@if [[ ! -x $${MYRIAD_CHROMIUM:-/usr/bin/chromium} || ! -d scripts/browser/node_modules/playwright-core ]]; then \
+		msg="browser: Chromium ($${MYRIAD_CHROMIUM:-/usr/bin/chromium}) or scripts/browser/node_modules missing: run scripts/setup.sh"; \
+		if [[ $${CI:-} == true ]]; then echo "$$msg" >&2; exit 1; fi; \
+		echo "$$msg; skipping the browser tests"; exit 0; \
+	fi; \
+	echo "GOOS=js GOARCH=wasm $(GO) test -exec=$(BROWSER_EXEC) $(BROWSER_PKGS)"; \
+	GOOS=js GOARCH=wasm $(GO) test -exec=$(BROWSER_EXEC) $(BROWSER_PKGS) 2>&1 | $(call gotest-summary,browser)
 
 fuzz-smoke:
 	FUZZTIME=$(or $(FUZZTIME),3s) scripts/fuzz-smoke.sh '$(FUZZ)'

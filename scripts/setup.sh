@@ -10,6 +10,11 @@
 #   - Node >= 18: runs the core's tests under GOOS=js GOARCH=wasm
 #     ($(go env GOROOT)/lib/wasm/go_js_wasm_exec). Installed with apt-get
 #     when missing and we are root; otherwise we stop and say so.
+#   - Chromium (Debian's package) and playwright-core (npm ci in
+#     scripts/browser; Node >= 20): run the browser-side packages' tests
+#     (make browser, scripts/go_js_wasm_chromium_exec). Chromium is
+#     installed with apt-get when /usr/bin/chromium is missing and we are
+#     root. Without them `make browser` skips and says so, and fails in CI.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -59,4 +64,27 @@ if command -v npm >/dev/null; then
 	scripts/faucet-worker.sh tools
 else
 	echo "setup: npm not found: e2e/worker_test.go (the faucet Worker under workerd) will be skipped"
+fi
+
+# Chromium and playwright-core for the tests in a browser (make browser).
+# playwright-core drives the Chromium installed here; it downloads no browser.
+if [[ ! -x /usr/bin/chromium ]] && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+	echo "setup: installing chromium with apt-get"
+	apt-get update -q </dev/null || true
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium </dev/null || true
+fi
+if [[ -x /usr/bin/chromium ]]; then
+	/usr/bin/chromium --version 2>/dev/null | tail -n 1
+else
+	echo "setup: /usr/bin/chromium missing: make browser will skip the browser tests (and fail in CI)"
+fi
+if ! command -v npm >/dev/null || ((major < 20)); then
+	echo "setup: npm or Node.js 20 missing: make browser will skip the browser tests (and fail in CI)"
+elif [[ ! -d scripts/browser/node_modules/playwright-core ||
+	scripts/browser/package-lock.json -nt scripts/browser/node_modules/.package-lock.json ]]; then
+	echo "setup: npm ci in scripts/browser"
+	(cd scripts/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [[ -d scripts/browser/node_modules/playwright-core ]]; then
+	echo "playwright-core $(node -p 'require("./scripts/browser/node_modules/playwright-core/package.json").version')"
 fi
