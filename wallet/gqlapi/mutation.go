@@ -1,0 +1,105 @@
+package gqlapi
+
+import (
+	"context"
+
+	"github.com/myriadchain/myriad/core/block"
+	"github.com/myriadchain/myriad/core/ids"
+	"github.com/myriadchain/myriad/core/manager"
+)
+
+func (r *root) Transfer(ctx context.Context, args struct{ ChainID, Recipient, Amount string }) (string, error) {
+	id, err := parseHash("chainId", args.ChainID)
+	if err != nil {
+		return "", err
+	}
+	to, err := parseAccount("recipient", args.Recipient)
+	if err != nil {
+		return "", err
+	}
+	a, err := parseAmount("amount", &args.Amount)
+	if err != nil {
+		return "", err
+	}
+	return r.s.propose(func() (*block.Certificate, error) {
+		return r.s.cfg.Wallet.Transfer(ctx, ids.Account{Chain: id}, to, a)
+	})
+}
+
+type openChainArgs struct {
+	ChainID        string
+	Owner          *string
+	InitialBalance *string
+}
+
+func (r *root) OpenChain(ctx context.Context, args openChainArgs) (string, error) {
+	parent, err := parseHash("chainId", args.ChainID)
+	if err != nil {
+		return "", err
+	}
+	owner, err := parseOwner("owner", args.Owner)
+	if err != nil {
+		return "", err
+	}
+	bal, err := parseAmount("initialBalance", args.InitialBalance)
+	if err != nil {
+		return "", err
+	}
+	defer r.s.exclusive()()
+	w := r.s.cfg.Wallet
+	if owner.IsZero() {
+		pc, err := w.Chain(parent)
+		if err != nil {
+			return "", err
+		}
+		owner = pc.Owner // zero for a followed chain: OpenChain says the wallet has no key
+	}
+	c, cert, err := w.OpenChain(ctx, parent, manager.Single(owner), bal)
+	r.s.announce(cert)
+	if err != nil {
+		return "", err
+	}
+	return c.ID.String(), nil
+}
+
+func (r *root) CloseChain(ctx context.Context, args struct{ ChainID string }) (string, error) {
+	id, err := parseHash("chainId", args.ChainID)
+	if err != nil {
+		return "", err
+	}
+	return r.s.propose(func() (*block.Certificate, error) { return r.s.cfg.Wallet.CloseChain(ctx, id) })
+}
+
+func (r *root) ProcessInbox(ctx context.Context, args struct{ ChainID string }) (*string, error) {
+	id, err := parseHash("chainId", args.ChainID)
+	if err != nil {
+		return nil, err
+	}
+	h, err := r.s.propose(func() (*block.Certificate, error) { return r.s.cfg.Wallet.ProcessInbox(ctx, id) })
+	if err != nil || h == "" {
+		return nil, err
+	}
+	return &h, nil
+}
+
+func (r *root) Sync(ctx context.Context, args struct{ ChainID string }) (int32, error) {
+	id, err := parseHash("chainId", args.ChainID)
+	if err != nil {
+		return 0, err
+	}
+	defer r.s.operate()()
+	st, err := r.s.cfg.Wallet.Sync(ctx, id)
+	return gqlInt(st.Height), err
+}
+
+// propose runs an operation that may make a block, announces the block,
+// and answers its hash ("" for no block).
+func (s *Service) propose(op func() (*block.Certificate, error)) (string, error) {
+	defer s.operate()()
+	cert, err := op()
+	s.announce(cert)
+	if err != nil || cert == nil {
+		return "", err
+	}
+	return cert.Hash().String(), nil
+}
