@@ -15,7 +15,6 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/myriadchain/myriad/core/amount"
-	"github.com/myriadchain/myriad/core/chain"
 	"github.com/myriadchain/myriad/core/committee"
 	"github.com/myriadchain/myriad/core/ids"
 	"github.com/myriadchain/myriad/core/kv"
@@ -132,7 +131,7 @@ func TestSystemSchemaAndOrigins(t *testing.T) {
 }
 
 func TestNotificationSubscription(t *testing.T) {
-	s, _, id := newService(t)
+	s, net, id := newService(t)
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -161,7 +160,7 @@ func TestNotificationSubscription(t *testing.T) {
 	}
 	q, _ := json.Marshal(map[string]string{"query": "subscription { notifications { chainId kind height } }"})
 	send(wsMessage{ID: "1", Type: "subscribe", Payload: q})
-	// Publish until the subscription is registered and answers.
+	// Transfer until the subscription is registered and announces a block.
 	got := make(chan wsMessage, 1)
 	go func() {
 		var m wsMessage
@@ -170,8 +169,11 @@ func TestNotificationSubscription(t *testing.T) {
 	}()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
+	transfer := fmt.Sprintf(`mutation { transfer(chainId: "%s", recipient: "%s", amount: "1") }`, id, net.Genesis.ChainID(2))
 	for {
-		s.hub.publish(chain.Notification{Chain: id, Kind: chain.NewBlock, Height: 4})
+		if _, v := gql(t, s.Handler(), "", transfer); v["errors"] != nil {
+			t.Fatalf("transfer: %v", v)
+		}
 		select {
 		case m := <-got:
 			if m.Type != "next" || m.ID != "1" || !strings.Contains(string(m.Payload), `"kind":"NEW_BLOCK"`) ||

@@ -9,43 +9,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 
-	"github.com/myriadchain/myriad/core/chain"
+	"github.com/myriadchain/myriad/wallet/gqlapi"
 )
-
-// hub fans notifications out to subscribers; a slow subscriber loses
-// notifications rather than holding the others up.
-type hub struct {
-	mu   sync.Mutex
-	subs map[chan chain.Notification]struct{}
-}
-
-func newHub() *hub { return &hub{subs: map[chan chain.Notification]struct{}{}} }
-
-func (h *hub) subscribe(ctx context.Context) <-chan chain.Notification {
-	ch := make(chan chain.Notification, 64)
-	h.mu.Lock()
-	h.subs[ch] = struct{}{}
-	h.mu.Unlock()
-	go func() {
-		<-ctx.Done()
-		h.mu.Lock()
-		delete(h.subs, ch)
-		close(ch)
-		h.mu.Unlock()
-	}()
-	return ch
-}
-
-func (h *hub) publish(n chain.Notification) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for ch := range h.subs {
-		select {
-		case ch <- n:
-		default:
-		}
-	}
-}
 
 // wsMessage is a message of the graphql-transport-ws protocol.
 type wsMessage struct {
@@ -98,7 +63,7 @@ func (s *Service) serveWS(w http.ResponseWriter, r *http.Request) {
 				c.Close(4401, "unauthorized: send connection_init first")
 				return
 			}
-			var req gqlRequest
+			var req gqlapi.Request
 			if err := json.Unmarshal(m.Payload, &req); err != nil || m.ID == "" {
 				c.Close(4400, "bad subscribe message")
 				return
@@ -112,7 +77,7 @@ func (s *Service) serveWS(w http.ResponseWriter, r *http.Request) {
 			sctx, scancel := context.WithCancel(ctx)
 			subs[m.ID] = scancel
 			smu.Unlock()
-			ch, err := s.schema.Subscribe(sctx, req.Query, req.OperationName, req.Variables)
+			ch, err := s.api.Subscribe(sctx, req)
 			if err != nil {
 				b, _ := json.Marshal([]map[string]string{{"message": err.Error()}})
 				send(wsMessage{ID: m.ID, Type: "error", Payload: b}) //nolint:errcheck // closing anyway
