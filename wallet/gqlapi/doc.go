@@ -11,6 +11,8 @@
 //	out, err := json.Marshal(resp)
 //	ch, err := api.Subscribe(ctx, gqlapi.Request{Query: `subscription { notifications { chainId kind height hash } }`})
 //	res, err := api.ExecApplication(ctx, chainID, appID, []byte(`{"query": "{ value }"}`))
+//	err = api.WithWallet(func(w *wallet.Wallet) error { c, err = w.RequestChain(ctx, faucet); return err })
+//	api.Watch(c.ID) // a chain tracked outside the API: Follow listens to it too
 //
 // The schema is schema.graphql in this folder (Schema returns it), checked
 // in as docs/schema.graphql. Errors come back as GraphQL errors; a

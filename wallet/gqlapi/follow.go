@@ -69,39 +69,82 @@ func (h *hub) publish(n chain.Notification) {
 	}
 }
 
+// following is a running Follow: the validators it listens to, and the
+// chains it asked them about.
+type following struct {
+	ctx    context.Context
+	nodes  []client.Node
+	merged chan chain.Notification
+	chains map[ids.ChainID]bool
+}
+
 // Follow keeps the tracked chains in sync: it subscribes to the
-// validators' notifications about the chains tracked when it starts,
-// synchronises a chain when it changes, and then passes the notification
-// on to subscribers. It returns when ctx ends, or at once if no validator
-// can be reached (logged).
+// validators' notifications about the chains tracked when it starts (and
+// those Watch adds later), synchronises a chain when it changes, and then
+// passes the notification on to subscribers. It returns when ctx ends, or
+// at once if no validator can be reached (logged). Run one Follow at a
+// time.
 func (s *Service) Follow(ctx context.Context) {
-	chains, nodes, err := s.followed(ctx)
+	f, chains, err := s.startFollowing(ctx)
 	if err != nil {
 		s.cfg.Logger.Warn("no validators to follow", "err", err)
 		return
 	}
-	merged := make(chan chain.Notification, 64)
-	for _, n := range nodes {
-		forward(ctx, n, chains, merged)
+	defer s.setFollowing(nil)
+	for _, n := range f.nodes {
+		forward(ctx, n, chains, f.merged)
 	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case n := <-merged:
+		case n := <-f.merged:
 			s.onNotification(ctx, n)
 		}
 	}
 }
 
-func (s *Service) followed(ctx context.Context) ([]ids.ChainID, []client.Node, error) {
+func (s *Service) setFollowing(f *following) {
+	s.fmu.Lock()
+	s.following = f
+	s.fmu.Unlock()
+}
+
+// Watch adds chain id, newly tracked, to the chains a running Follow
+// listens to; it asks each validator, so it may wait for their answers.
+// Without a running Follow it does nothing: Follow starts with every
+// tracked chain. openChain watches the chains it opens.
+func (s *Service) Watch(id ids.ChainID) {
+	s.fmu.Lock()
+	f := s.following
+	if f == nil || f.chains[id] {
+		s.fmu.Unlock()
+		return
+	}
+	f.chains[id] = true
+	s.fmu.Unlock()
+	for _, n := range f.nodes {
+		forward(f.ctx, n, []ids.ChainID{id}, f.merged)
+	}
+}
+
+// startFollowing records a running Follow of the tracked chains, which it
+// returns. It holds the wallet meanwhile, so that a chain tracked later is
+// watched (openChain calls Watch after tracking).
+func (s *Service) startFollowing(ctx context.Context) (*following, []ids.ChainID, error) {
 	defer s.operate()()
+	nodes, err := s.cfg.Wallet.Nodes(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	f := &following{ctx: ctx, nodes: nodes, merged: make(chan chain.Notification, 64), chains: map[ids.ChainID]bool{}}
 	var chains []ids.ChainID
 	for _, c := range s.cfg.Wallet.Chains() {
 		chains = append(chains, c.ID)
+		f.chains[c.ID] = true
 	}
-	nodes, err := s.cfg.Wallet.Nodes(ctx)
-	return chains, nodes, err
+	s.setFollowing(f)
+	return f, chains, nil
 }
 
 // subscriber is a validator that pushes notifications (client.Remote).

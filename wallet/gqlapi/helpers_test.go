@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/myriadchain/myriad/core/amount"
 	"github.com/myriadchain/myriad/core/app"
@@ -28,13 +29,15 @@ type fixture struct {
 	api        *gqlapi.Service
 	alice, bob ids.ChainID
 	gate       gate
+	feeds      feeds
 }
 
 func newFixture(t *testing.T, vm app.VM) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{t: t, net: testnet.New(testnet.Config{Validators: 4, Seed: 5, VM: vm,
-		Chains: []amount.Amount{amount.Zero, amount.Tokens(100), amount.Tokens(5)}})}
+		Chains: []amount.Amount{amount.Zero, amount.Tokens(100), amount.Tokens(5)}}),
+		feeds: feeds{added: make(chan struct{}, 64)}}
 	w, err := wallet.Create(ctx, wallet.Config{File: &wallet.MemFile{}, Store: kv.NewMemory(), Dialer: f, VM: vm,
 		Now: func() uint64 { return f.net.Clock }}, f.net.Genesis, "")
 	if err != nil {
@@ -61,21 +64,84 @@ func newFixture(t *testing.T, vm app.VM) *fixture {
 func (f *fixture) Dial(_ context.Context, v committee.Validator) (client.Node, error) {
 	for _, val := range f.net.Validators {
 		if val.PublicKey() == v.PublicKey {
-			return node{val, &f.gate}, nil
+			return node{val, &f.gate, &f.feeds}, nil
 		}
 	}
 	return nil, fmt.Errorf("test: no validator %s", v.Address)
 }
 
-// node is a validator whose ChainInfo waits at the gate.
+// node is a validator whose ChainInfo waits at the gate and whose
+// notifications the test sends through feeds.
 type node struct {
 	*testnet.Validator
-	g *gate
+	g  *gate
+	fs *feeds
 }
 
 func (n node) ChainInfo(ctx context.Context, id ids.ChainID) (*chain.Info, error) {
 	n.g.pass()
 	return n.Validator.ChainInfo(ctx, id)
+}
+
+func (n node) Subscribe(ctx context.Context, chains []ids.ChainID) (<-chan chain.Notification, error) {
+	return n.fs.subscribe(ctx, chains), nil
+}
+
+// feeds are the subscriptions validators were asked for; the test sends
+// their notifications.
+type feeds struct {
+	mu    sync.Mutex
+	subs  []*feed
+	added chan struct{}
+}
+
+type feed struct {
+	chains []ids.ChainID
+	ch     chan chain.Notification // nil once the subscription ended
+}
+
+func (fs *feeds) subscribe(ctx context.Context, chains []ids.ChainID) <-chan chain.Notification {
+	ch := make(chan chain.Notification, 16)
+	fd := &feed{chains: chains, ch: ch}
+	fs.mu.Lock()
+	fs.subs = append(fs.subs, fd)
+	fs.mu.Unlock()
+	fs.added <- struct{}{}
+	go func() {
+		<-ctx.Done()
+		fs.mu.Lock()
+		close(fd.ch)
+		fd.ch = nil
+		fs.mu.Unlock()
+	}()
+	return ch
+}
+
+// wait returns the subscriptions once there are n.
+func (fs *feeds) wait(t *testing.T, n int) []*feed {
+	t.Helper()
+	for {
+		fs.mu.Lock()
+		subs := append([]*feed{}, fs.subs...)
+		fs.mu.Unlock()
+		if len(subs) >= n {
+			return subs
+		}
+		select {
+		case <-fs.added:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d subscriptions to validators, want %d", len(subs), n)
+		}
+	}
+}
+
+// send passes n to subscription i.
+func (fs *feeds) send(i int, n chain.Notification) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if ch := fs.subs[i].ch; ch != nil {
+		ch <- n
+	}
 }
 
 // gate holds requests to validators while it is shut.

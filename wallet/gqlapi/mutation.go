@@ -3,6 +3,7 @@ package gqlapi
 import (
 	"context"
 
+	"github.com/myriadchain/myriad/core/amount"
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/ids"
 	"github.com/myriadchain/myriad/core/manager"
@@ -45,21 +46,29 @@ func (r *root) OpenChain(ctx context.Context, args openChainArgs) (string, error
 	if err != nil {
 		return "", err
 	}
-	defer r.s.exclusive()()
-	w := r.s.cfg.Wallet
+	id, err := r.s.openChain(ctx, parent, owner, bal)
+	if err != nil {
+		return "", err
+	}
+	r.s.Watch(id)
+	return id.String(), nil
+}
+
+// openChain opens a chain owned by owner (zero: the wallet's key for the
+// parent) and tracks it.
+func (s *Service) openChain(ctx context.Context, parent ids.ChainID, owner ids.Owner, bal amount.Amount) (ids.ChainID, error) {
+	defer s.exclusive()()
+	w := s.cfg.Wallet
 	if owner.IsZero() {
 		pc, err := w.Chain(parent)
 		if err != nil {
-			return "", err
+			return ids.ChainID{}, err
 		}
 		owner = pc.Owner // zero for a followed chain: OpenChain says the wallet has no key
 	}
 	c, cert, err := w.OpenChain(ctx, parent, manager.Single(owner), bal)
-	r.s.announce(cert)
-	if err != nil {
-		return "", err
-	}
-	return c.ID.String(), nil
+	s.announce(cert)
+	return c.ID, err
 }
 
 func (r *root) CloseChain(ctx context.Context, args struct{ ChainID string }) (string, error) {

@@ -62,6 +62,9 @@ type Service struct {
 	doc sync.RWMutex
 	// index serialises block lookups, which write the wallet's index.
 	index sync.Mutex
+
+	fmu       sync.Mutex
+	following *following // the running Follow, if any
 }
 
 // New returns a Service over cfg.Wallet.
