@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/cockroachdb/pebble/v2 v2.1.7
 	github.com/coder/websocket v1.8.15
+	github.com/cosmos/go-bip39 v1.0.0
 	github.com/gocql/gocql v1.7.0
 	github.com/graph-gophers/graphql-go v1.11.0
 	github.com/hack-pad/go-indexeddb v0.3.2
@@ -12,6 +13,7 @@ require (
 	github.com/syumai/workers v0.32.0
 	github.com/tetratelabs/wazero v1.12.0
 	golang.org/x/sys v0.44.0
+	golang.org/x/text v0.14.0
 )
 
 require (
@@ -42,8 +44,8 @@ require (
 	github.com/prometheus/client_model v0.3.0 // indirect
 	github.com/prometheus/common v0.42.0 // indirect
 	github.com/prometheus/procfs v0.10.1 // indirect
+	golang.org/x/crypto v0.7.0 // indirect
 	golang.org/x/exp v0.0.0-20230626212559-97b1e661b5df // indirect
-	golang.org/x/text v0.14.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 	google.golang.org/protobuf v1.33.0 // indirect
 	gopkg.in/inf.v0 v0.9.1 // indirect
