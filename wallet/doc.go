@@ -18,6 +18,15 @@
 // chain finishes an interrupted block before it builds another, so the
 // wallet never proposes two different blocks at one height.
 //
-// Format version 1 keeps key seeds unencrypted in the file; the encrypted
-// vault will be version 2.
+// Format version 1 (Create; the CLI's) keeps key seeds unencrypted in the
+// file. Format version 2 (CreateVault) seals them with a password in a
+// vault (package wallet/vault): keys are derived from a BIP-39 recovery
+// phrase along m/44'/19801'/account'/0'/0', and only public keys, owners
+// and paths stay in clear. Such a wallet opens locked:
+//
+//	w, err := wallet.CreateVault(ctx, cfg, wallet.VaultSetup{Genesis: genesis, Password: pw})
+//	phrase, err := w.Mnemonic() // for the user to write down
+//	k, err := w.GenerateKey()   // account 0, then 1, ...
+//	w.Lock()                    // signing now fails with ErrLocked
+//	err = w.Unlock(pw)          // ErrWrongPassword if pw is wrong
 package wallet

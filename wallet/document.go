@@ -11,18 +11,27 @@ import (
 	"github.com/myriadchain/myriad/core/committee"
 	"github.com/myriadchain/myriad/core/ids"
 	"github.com/myriadchain/myriad/core/keys"
+	"github.com/myriadchain/myriad/wallet/vault"
 )
 
-// Version is the wallet file format this package writes.
-//
-// Version 1 keeps key seeds in plain hex (KeyFormat "plain-hex"): anyone
-// who reads the file can spend. The encrypted vault (keys sealed with a
-// password) will be version 2; Open refuses versions it does not know
-// rather than misread them.
-const Version = 1
+// Format versions of the wallet file. Open reads both and refuses
+// versions it does not know rather than misread them.
+const (
+	// Version is the format Create writes: key seeds in plain hex
+	// (KeyFormat "plain-hex"), so anyone who reads the file can spend.
+	// The CLI writes it.
+	Version = 1
+	// VersionVault is the format CreateVault writes: the keys' secrets are
+	// sealed with a password in the document's Vault (KeyFormat "vault");
+	// public keys, owners and derivation paths stay in clear.
+	VersionVault = 2
+)
 
-// KeyFormatPlain is the KeyFormat of version 1: unencrypted seeds in hex.
-const KeyFormatPlain = "plain-hex"
+// Key formats, one per format version.
+const (
+	KeyFormatPlain = "plain-hex"
+	KeyFormatVault = "vault"
+)
 
 // ErrFormat is returned (wrapped) for a wallet file that cannot be used.
 var ErrFormat = errors.New("wallet: bad wallet file")
@@ -35,7 +44,9 @@ type Document struct {
 	Genesis *chain.Genesis `json:"genesis"`
 	// Faucet is the faucet the wallet was made from, if any.
 	Faucet string `json:"faucet,omitzero"`
-	Keys   []Key  `json:"keys"`
+	// Vault holds the sealed secrets of the keys (format version 2).
+	Vault *vault.Sealed `json:"vault,omitempty"`
+	Keys  []Key         `json:"keys"`
 	// Chains are the chains the wallet tracks, in the order it met them.
 	Chains []Chain `json:"chains"`
 	// Default is the chain commands use when none is named (zero: none).
@@ -47,7 +58,11 @@ type Key struct {
 	Owner     ids.Owner      `json:"owner"`
 	PublicKey keys.PublicKey `json:"public_key"`
 	// Seed is the ed25519 seed in hex, unencrypted (format version 1).
-	Seed string `json:"seed"`
+	Seed string `json:"seed,omitzero"`
+	// Path is the derivation path (vault.AccountPath) of a key derived
+	// from the vault's recovery phrase; empty for a key imported into the
+	// vault (format version 2).
+	Path string `json:"path,omitzero"`
 }
 
 // Chain is a chain the wallet tracks.
@@ -102,8 +117,13 @@ func NewKey(k *keys.PrivateKey) Key {
 	return Key{Owner: k.Owner(), PublicKey: k.Public(), Seed: hex.EncodeToString(seed[:])}
 }
 
-// PrivateKey decodes the key's seed and checks it against its owner.
+// PrivateKey decodes the key's seed (format version 1) and checks it
+// against its owner. A key sealed in a vault has no seed here: the
+// wallet's Key method gives it.
 func (k Key) PrivateKey() (*keys.PrivateKey, error) {
+	if k.Seed == "" {
+		return nil, fmt.Errorf("wallet: key %s is sealed in the vault, not in the document", k.Owner.Short())
+	}
 	var seed [keys.SeedSize]byte
 	b, err := hex.DecodeString(k.Seed)
 	if err != nil || len(b) != keys.SeedSize {
@@ -141,21 +161,74 @@ func ParseDocument(b []byte) (*Document, error) {
 }
 
 func (d *Document) check() error {
-	if d.Version != Version {
-		return fmt.Errorf("%w: format version %d, this program reads version %d", ErrFormat, d.Version, Version)
+	var err error
+	switch d.Version {
+	case Version:
+		err = d.checkPlainKeys()
+	case VersionVault:
+		err = d.checkVaultKeys()
+	default:
+		return fmt.Errorf("%w: format version %d, this program reads versions %d and %d", ErrFormat, d.Version, Version, VersionVault)
 	}
-	if d.KeyFormat != KeyFormatPlain {
-		return fmt.Errorf("%w: unknown key format %q", ErrFormat, d.KeyFormat)
+	if err != nil {
+		return err
 	}
 	if err := checkGenesis(d.Genesis); err != nil {
 		return fmt.Errorf("%w: %w", ErrFormat, err)
 	}
+	return d.checkChains()
+}
+
+// checkPlainKeys checks the keys of format version 1: seeds in clear.
+func (d *Document) checkPlainKeys() error {
+	if d.KeyFormat != KeyFormatPlain || d.Vault != nil {
+		return fmt.Errorf("%w: format version %d needs key format %q and no vault", ErrFormat, Version, KeyFormatPlain)
+	}
 	for _, k := range d.Keys {
+		if k.Path != "" {
+			return fmt.Errorf("%w: key %s: a derivation path in format version %d", ErrFormat, k.Owner.Short(), Version)
+		}
 		if _, err := k.PrivateKey(); err != nil {
 			return err
 		}
 	}
-	return d.checkChains()
+	return nil
+}
+
+// checkVaultKeys checks the keys of format version 2: a well-formed vault,
+// and public keys and paths in clear. Whether the vault holds these keys
+// is checked when it is unlocked.
+func (d *Document) checkVaultKeys() error {
+	if d.KeyFormat != KeyFormatVault || d.Vault == nil {
+		return fmt.Errorf("%w: format version %d needs key format %q and a vault", ErrFormat, VersionVault, KeyFormatVault)
+	}
+	if err := d.Vault.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	for _, k := range d.Keys {
+		if k.Seed != "" {
+			return fmt.Errorf("%w: key %s: a seed in clear in format version %d", ErrFormat, k.Owner.Short(), VersionVault)
+		}
+		if k.PublicKey.Owner() != k.Owner {
+			return fmt.Errorf("%w: key %s: owner is not its public key's", ErrFormat, k.Owner.Short())
+		}
+		if _, err := k.path(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// path parses the key's derivation path; nil for an imported key.
+func (k Key) path() (vault.Path, error) {
+	if k.Path == "" {
+		return nil, nil
+	}
+	p, err := vault.ParsePath(k.Path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: key %s: %w", ErrFormat, k.Owner.Short(), err)
+	}
+	return p, nil
 }
 
 func (d *Document) checkChains() error {

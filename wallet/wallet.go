@@ -5,18 +5,19 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"github.com/myriadchain/myriad/core/app"
 	"io"
 	"io/fs"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/myriadchain/myriad/core/app"
 	"github.com/myriadchain/myriad/core/chain"
 	"github.com/myriadchain/myriad/core/ids"
 	"github.com/myriadchain/myriad/core/keys"
 	"github.com/myriadchain/myriad/core/kv"
 	client "github.com/myriadchain/myriad/node-client"
+	"github.com/myriadchain/myriad/wallet/vault"
 )
 
 // Errors of the wallet. Messages say what to do; callers branch with
@@ -29,6 +30,15 @@ var (
 	ErrNoDefault    = errors.New("wallet: no default chain")
 	ErrNotFound     = errors.New("wallet: chain not found on the validators")
 	ErrUnreachable  = errors.New("wallet: no validator answered")
+
+	// ErrLocked is returned (wrapped) by everything that needs a private
+	// key while the keys of a format-version-2 wallet are locked: Key,
+	// GenerateKey, AddKey and every operation that signs a block. It is
+	// vault.ErrLocked.
+	ErrLocked = vault.ErrLocked
+	// ErrWrongPassword is returned (wrapped) by Unlock for a wrong
+	// password. It is vault.ErrWrongPassword.
+	ErrWrongPassword = vault.ErrWrongPassword
 )
 
 // Config says where a wallet keeps its file and its state and how it
@@ -55,6 +65,10 @@ type Config struct {
 	// first time an application runs, and closes it with the wallet.
 	VM         app.VM
 	VMCacheDir string
+	// Vault says how a format-version-2 wallet seals its keys: the PBKDF2
+	// iteration count of new seals, and (tests only) a lower minimum that
+	// Open accepts. The zero value is the vault package's defaults.
+	Vault vault.Options
 }
 
 func (c *Config) validate() error {
@@ -77,31 +91,47 @@ func (c *Config) validate() error {
 // executes and stores those chains. Its methods are not safe for
 // concurrent use.
 type Wallet struct {
-	cfg Config
-	doc *Document
+	cfg   Config
+	doc   *Document
+	vault *vault.Vault // format version 2; nil for version 1
 
 	mu    sync.Mutex
 	nodes map[keys.PublicKey]client.Node
 	vm    *lazyVM
 }
 
-// Create makes a new wallet for the network of genesis g, initialises the
-// local store from g and writes the file. It fails with ErrExists if the
-// file holds a wallet already.
+// Create makes a new wallet of format version 1 (keys in clear) for the
+// network of genesis g, initialises the local store from g and writes the
+// file. It fails with ErrExists if the file holds a wallet already.
+// CreateVault makes a wallet whose keys are sealed with a password.
 func Create(ctx context.Context, cfg Config, g *chain.Genesis, faucet string) (*Wallet, error) {
-	if err := cfg.validate(); err != nil {
+	if err := checkNew(&cfg, g); err != nil {
 		return nil, err
 	}
+	doc := &Document{Version: Version, KeyFormat: KeyFormatPlain, Genesis: g, Faucet: faucet, Keys: []Key{}, Chains: []Chain{}}
+	return create(ctx, cfg, doc, nil)
+}
+
+// checkNew checks cfg and g for a new wallet, and that the file holds no
+// wallet yet.
+func checkNew(cfg *Config, g *chain.Genesis) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
 	if _, err := cfg.File.Read(); err == nil {
-		return nil, ErrExists
+		return ErrExists
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("wallet: %w", err)
+		return fmt.Errorf("wallet: %w", err)
 	}
 	if err := checkGenesis(g); err != nil {
-		return nil, fmt.Errorf("wallet: %w", err)
+		return fmt.Errorf("wallet: %w", err)
 	}
-	w := &Wallet{cfg: cfg, vm: &lazyVM{cacheDir: cfg.VMCacheDir}, doc: &Document{Version: Version, KeyFormat: KeyFormatPlain, Genesis: g, Faucet: faucet,
-		Keys: []Key{}, Chains: []Chain{}}}
+	return nil
+}
+
+// create initialises the store of a new wallet and writes its file.
+func create(ctx context.Context, cfg Config, doc *Document, v *vault.Vault) (*Wallet, error) {
+	w := &Wallet{cfg: cfg, doc: doc, vault: v, vm: &lazyVM{cacheDir: cfg.VMCacheDir}}
 	if err := w.initStore(ctx); err != nil {
 		return nil, err
 	}
@@ -109,7 +139,8 @@ func Create(ctx context.Context, cfg Config, g *chain.Genesis, faucet string) (*
 }
 
 // Open reads an existing wallet (ErrNoWallet if there is none) and makes
-// sure its local store holds the genesis chains.
+// sure its local store holds the genesis chains. A wallet of format
+// version 2 opens locked: see Unlock.
 func Open(ctx context.Context, cfg Config) (*Wallet, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -125,6 +156,11 @@ func Open(ctx context.Context, cfg Config) (*Wallet, error) {
 		return nil, err
 	}
 	w := &Wallet{cfg: cfg, doc: doc, vm: &lazyVM{cacheDir: cfg.VMCacheDir}}
+	if doc.Vault != nil {
+		if w.vault, err = vault.Open(doc.Vault, cfg.Vault); err != nil {
+			return nil, fmt.Errorf("wallet: %w", err)
+		}
+	}
 	return w, w.initStore(ctx)
 }
 
@@ -169,7 +205,12 @@ func (w *Wallet) Genesis() *chain.Genesis { return w.doc.Genesis }
 func (w *Wallet) Store() kv.Store { return w.cfg.Store }
 
 // GenerateKey makes a new key, adds it to the wallet and saves the file.
+// In a vault wallet the key is the next account's (vault.AccountPath),
+// which needs the wallet unlocked (ErrLocked).
 func (w *Wallet) GenerateKey() (Key, error) {
+	if w.vault != nil {
+		return w.deriveKey()
+	}
 	k, err := keys.Generate(w.cfg.Rand)
 	if err != nil {
 		return Key{}, fmt.Errorf("wallet: generate key: %w", err)
@@ -177,21 +218,30 @@ func (w *Wallet) GenerateKey() (Key, error) {
 	return w.AddKey(k)
 }
 
-// AddKey adds k to the wallet (once) and saves the file.
+// AddKey adds k to the wallet (once) and saves the file. In a vault
+// wallet k is imported into the vault, which needs the wallet unlocked
+// (ErrLocked); the recovery phrase does not restore it.
 func (w *Wallet) AddKey(k *keys.PrivateKey) (Key, error) {
 	if e := w.doc.key(k.Owner()); e != nil {
 		return *e, nil
+	}
+	if w.vault != nil {
+		return w.importKey(k)
 	}
 	e := NewKey(k)
 	w.doc.Keys = append(w.doc.Keys, e)
 	return e, w.Save()
 }
 
-// Key returns the private key of owner, or ErrNoKey.
+// Key returns the private key of owner: ErrNoKey if the wallet has none,
+// ErrLocked if it is sealed in a locked vault.
 func (w *Wallet) Key(owner ids.Owner) (*keys.PrivateKey, error) {
 	e := w.doc.key(owner)
 	if e == nil {
 		return nil, fmt.Errorf("%w: owner %s", ErrNoKey, owner.Short())
+	}
+	if w.vault != nil {
+		return w.vaultKey(*e)
 	}
 	return e.PrivateKey()
 }
@@ -250,8 +300,8 @@ func (w *Wallet) Track(c Chain) error {
 
 // Client returns a client of chain id over the local node and the
 // validators of the current committee, signing with the wallet's key for
-// the chain if it has one (without a key the client can synchronise but
-// not propose).
+// the chain if it has one and is not locked (without a key the client
+// can synchronise but not propose).
 func (w *Wallet) Client(ctx context.Context, id ids.ChainID) (*client.Client, error) {
 	nodes, err := w.Nodes(ctx)
 	if err != nil {
@@ -261,7 +311,7 @@ func (w *Wallet) Client(ctx context.Context, id ids.ChainID) (*client.Client, er
 	if p := w.cfg.Progress; p != nil {
 		c.Progress = func(next, target uint64) { p(id, next, target) }
 	}
-	if tc := w.doc.chain(id); tc != nil && !tc.Owner.IsZero() {
+	if tc := w.doc.chain(id); tc != nil && !tc.Owner.IsZero() && !w.Locked() {
 		if c.Key, err = w.Key(tc.Owner); err != nil {
 			return nil, err
 		}
@@ -277,6 +327,9 @@ func (w *Wallet) signer(ctx context.Context, id ids.ChainID) (*client.Client, er
 	}
 	if tc.Owner.IsZero() {
 		return nil, fmt.Errorf("%w: %s is followed, not owned", ErrNoKey, id.Short())
+	}
+	if w.Locked() {
+		return nil, fmt.Errorf("wallet: sign on %s: %w", id.Short(), ErrLocked)
 	}
 	return w.Client(ctx, id)
 }

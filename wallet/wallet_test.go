@@ -61,7 +61,10 @@ func TestDocumentErrors(t *testing.T) {
 	h.own(w, 1)
 	good, _ := file.Read()
 	for name, edit := range map[string]func(string) string{
-		"newer version": func(s string) string { return strings.Replace(s, `"version": 1`, `"version": 2`, 1) },
+		"newer version": func(s string) string { return strings.Replace(s, `"version": 1`, `"version": 3`, 1) },
+		"version 2 with seeds in clear": func(s string) string {
+			return strings.Replace(s, `"version": 1`, `"version": 2`, 1)
+		},
 		"unknown key format": func(s string) string {
 			return strings.Replace(s, `"plain-hex"`, `"vault"`, 1)
 		},
