@@ -49,6 +49,30 @@ func TestSLIP10Vectors(t *testing.T) {
 	}
 }
 
+// TestMyriadPath pins the keys of Myriad's path for BIP-39's all-"abandon"
+// phrase without passphrase, so another implementation (a hardware
+// wallet, a JavaScript one) can check itself against ours. The values were
+// also computed with Python's hmac, hashlib and pyca/cryptography.
+func TestMyriadPath(t *testing.T) {
+	seed, err := Seed("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for account, want := range []string{
+		"c38a1faf5b1fee7d45737717517788b8b1f9c176b2061753e8a72e30b00c43ba",
+		"7ec71384df268795076977fd805cf233d7df23b2c2208ac7e1f7269279764691",
+	} {
+		p, _ := AccountPath(uint32(account))
+		k, err := DeriveKey(seed, p)
+		if err != nil {
+			t.Fatalf("DeriveKey(%s): %v", p, err)
+		}
+		if got := k.Public().String(); got != want {
+			t.Errorf("public key at %s = %s, want %s", p, got, want)
+		}
+	}
+}
+
 func TestNonHardened(t *testing.T) {
 	n, err := master(make([]byte, 16))
 	if err != nil {
