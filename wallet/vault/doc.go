@@ -50,7 +50,7 @@
 // # The browser
 //
 // Under GOOS=js, PBKDF2 and AES-GCM go through globalThis.crypto.subtle,
-// about eight times faster than Go compiled to Wasm, and give the same
+// five to eight times faster than Go compiled to Wasm, and give the same
 // bytes (the tests check both against one vector, and open a vault the
 // native build sealed). Each call awaits a promise, blocking its
 // goroutine: call New, Unlock, Reseal, NextAccount and Import from a
