@@ -38,8 +38,9 @@ PKGS ?= ./...
 CQL_PKGS ?= ./storage/cql/... ./e2e/cql/...
 # WASM_PKGS are tested under GOOS=js GOARCH=wasm in Node: the protocol core, the
 # faucet Worker's glue (its kv.Store through js/storage.mjs on a fake storage),
-# and later the browser-side packages that need no browser API.
-WASM_PKGS ?= ./core/... ./faucet/worker/... ./cmd/faucet-worker
+# the wallet's vault (sealing through Node's WebCrypto), and later the
+# browser-side packages that need no browser API.
+WASM_PKGS ?= ./core/... ./faucet/worker/... ./cmd/faucet-worker ./wallet/vault
 # BROWSER_PKGS are tested under GOOS=js GOARCH=wasm in Debian's headless
 # Chromium, for the APIs Node lacks (IndexedDB, Web Locks): storage-idb, and
 # later the wallet and its browser end-to-end tests.
