@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/myriadchain/myriad/core/chain"
+	"github.com/myriadchain/myriad/core/genesis"
 	"github.com/myriadchain/myriad/core/ids"
 )
 
@@ -34,7 +35,9 @@ type GraphQLFaucet struct {
 	URL string
 	// HTTP is the client to use; nil: http.DefaultClient.
 	HTTP *http.Client
-	// ParseGenesis decodes genesisConfig; nil: ParseGenesis.
+	// ParseGenesis decodes genesisConfig; nil: ParseGenesisFile (the
+	// format validators, `myriad net up` and the faucets use) or, failing
+	// that, ParseGenesis (the wallet document's encoding).
 	ParseGenesis func([]byte) (*chain.Genesis, error)
 }
 
@@ -50,7 +53,7 @@ func (f *GraphQLFaucet) Genesis(ctx context.Context) (*chain.Genesis, error) {
 	}
 	parse := f.ParseGenesis
 	if parse == nil {
-		parse = ParseGenesis
+		parse = parseEitherGenesis
 	}
 	return parse(raw)
 }
@@ -133,4 +136,29 @@ func (w *Wallet) RequestChain(ctx context.Context, f Faucet) (Chain, error) {
 		return c, fmt.Errorf("wallet: the faucet's chain %s is not owned by the new key %s", c.ID.Short(), k.Owner.Short())
 	}
 	return c, nil
+}
+
+// ParseGenesisFile decodes a genesis file in the network's format (the one
+// validators, `myriad net up` and the faucets write: core/genesis).
+func ParseGenesisFile(b []byte) (*chain.Genesis, error) {
+	f, err := genesis.Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("wallet: %w", err)
+	}
+	g, err := f.Genesis()
+	if err != nil {
+		return nil, fmt.Errorf("wallet: %w", err)
+	}
+	return g, nil
+}
+
+func parseEitherGenesis(b []byte) (*chain.Genesis, error) {
+	g, err := ParseGenesisFile(b)
+	if err == nil {
+		return g, nil
+	}
+	if g, err2 := ParseGenesis(b); err2 == nil {
+		return g, nil
+	}
+	return nil, err
 }

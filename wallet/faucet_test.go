@@ -100,3 +100,18 @@ func TestGraphQLFaucet(t *testing.T) {
 		t.Errorf("Genesis() from a closed server succeeded")
 	}
 }
+
+func TestParseGenesisFile(t *testing.T) {
+	b := []byte(`{"committee": {"validators": [{"public_key": "` + strings.Repeat("ab", 32) + `", "weight": 1, "address": "127.0.0.1:1"}], "policy": "no-fees"},
+		"chains": [{"owner": "` + strings.Repeat("cd", 32) + `", "balance": "10"}], "timestamp": 5}`)
+	g, err := wallet.ParseGenesisFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Chains) != 1 || g.Committee.Quorum() != 1 {
+		t.Fatalf("genesis = %+v", g)
+	}
+	if _, err := wallet.ParseGenesisFile([]byte(`{"committee": {}}`)); err == nil {
+		t.Fatal("an empty committee was accepted")
+	}
+}

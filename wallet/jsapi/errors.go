@@ -41,6 +41,8 @@ var codes = []struct {
 	err  error
 	code string
 }{
+	{wallet.ErrLocked, CodeLocked},
+	{wallet.ErrWrongPassword, CodeWrongPassword},
 	{wallet.ErrNoWallet, CodeNoWallet},
 	{wallet.ErrExists, CodeExists},
 	{wallet.ErrUnknownChain, CodeUnknownChain},
