@@ -11,6 +11,8 @@
 #                (BROWSER_PKGS; scripts/go_js_wasm_chromium_exec)
 #   make fuzz    fuzz every target for longer (FUZZTIME=60s; FUZZ=regexp picks targets)
 #   make bench   go benchmarks (BENCH=regexp, PKGS=packages)
+#   make bench-browser  the wallet core in headless Chromium on a local network
+#                (cold start, queries, first use of an app, transfers; ms-p50)
 #   make apps    build the sample apps to dist/apps/NAME/{contract,service}.wasm
 #   make cql     the CQL storage and its end-to-end tests, against a three-node
 #                Cassandra cluster that scripts/cassandra.sh starts and stops
@@ -58,7 +60,7 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run build test setup check fmt vet tidy race cql wasm browser fuzz-smoke fuzz bench apps faucet-worker wallet
+.PHONY: run build test setup check fmt vet tidy race cql wasm browser fuzz-smoke fuzz bench bench-browser apps faucet-worker wallet
 
 run: build apps wallet
 	dist/bin/myriad $(RUN_ARGS)
@@ -133,6 +135,9 @@ fuzz:
 
 bench:
 	$(GO) test -run='^$$' -bench='$(BENCH)' -benchmem $(PKGS)
+
+bench-browser:
+	$(GO) test -run='^$$' -bench='WalletInBrowser' -benchtime=$(or $(BENCHTIME),10x) -timeout 30m ./e2e
 
 # wallet builds the browser wallet core and prints its size (build/wallet.sh).
 wallet:

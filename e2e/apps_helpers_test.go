@@ -20,7 +20,7 @@ import (
 
 // netUp starts `myriad net up` (4 validators × 2 shards) until the test
 // ends.
-func netUp(t *testing.T, ctx context.Context) *localnet.Network {
+func netUp(t testing.TB, ctx context.Context) *localnet.Network {
 	t.Helper()
 	dir := t.TempDir()
 	up := exec.CommandContext(ctx, filepath.Join(binDir, "myriad"), "net", "up", "--path", dir,
@@ -38,7 +38,7 @@ func netUp(t *testing.T, ctx context.Context) *localnet.Network {
 }
 
 // writeApp writes a sample app's modules to files for the CLI.
-func writeApp(t *testing.T, name string) (contract, service string) {
+func writeApp(t testing.TB, name string) (contract, service string) {
 	c, s := appstest.Build(t, name)
 	dir := t.TempDir()
 	contract, service = filepath.Join(dir, "contract.wasm"), filepath.Join(dir, "service.wasm")

@@ -223,7 +223,7 @@ func testAuction(t *testing.T, n *appNet) {
 }
 
 // addTokens adds whole tokens to a decimal balance.
-func addTokens(t *testing.T, balance string, n int) string {
+func addTokens(t testing.TB, balance string, n int) string {
 	t.Helper()
 	var b int
 	if _, err := fmt.Sscan(balance, &b); err != nil || fmt.Sprint(b) != balance {

@@ -38,13 +38,13 @@ func TestMain(m *testing.M) {
 
 // cli runs the myriad binary with a wallet.
 type cli struct {
-	t      *testing.T
+	t      testing.TB
 	wallet string
 	// timeout bounds one command (default: a minute).
 	timeout time.Duration
 }
 
-func newCLI(t *testing.T) *cli {
+func newCLI(t testing.TB) *cli {
 	return &cli{t: t, wallet: filepath.Join(t.TempDir(), "wallet.json")}
 }
 
@@ -151,7 +151,7 @@ func TestNetUpTwoWallets(t *testing.T) {
 }
 
 // waitNetwork waits for net up to write network.json, or to fail.
-func waitNetwork(t *testing.T, ctx context.Context, dir string, up *exec.Cmd) *localnet.Network {
+func waitNetwork(t testing.TB, ctx context.Context, dir string, up *exec.Cmd) *localnet.Network {
 	t.Helper()
 	for {
 		if n, err := localnet.Load(dir); err == nil {
