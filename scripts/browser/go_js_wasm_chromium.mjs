@@ -14,8 +14,18 @@
 //
 // The program sees these environment variables, and no others: every one
 // whose name starts with MYRIAD_ or GO (GOROOT, GODEBUG, GOTRACEBACK,
-// GOCOVERDIR...), and PWD, TMPDIR, HOME and CI when set. There is no
-// filesystem in the page: os.Getwd and file reads fail with ENOSYS.
+// GOCOVERDIR...), and PWD, TMPDIR, HOME and CI when set.
+//
+// Files are read-only, through us: the page's fs (which Go's syscall
+// package calls) forwards open, stat, lstat, fstat, read, readdir and close
+// to the files under the Go module the working directory is in (the
+// nearest folder above it with a go.mod), so tests read their testdata and
+// look for their fuzz seed corpora as they do in Node. Relative paths are
+// taken from our working directory (go test starts us in the package's
+// folder). Opening for writing fails with EROFS, a path that leads out of
+// the module (symbolic links included) with EACCES, and every other file
+// call (mkdir, rename, unlink...) with ENOSYS as in any page: t.TempDir
+// fails.
 //
 // Bounds: the run ends after the program's -test.timeout plus a minute of
 // grace (10 minutes without the flag; none with -test.timeout=0), or on
@@ -76,6 +86,76 @@ function programEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => keep(name)));
 }
 
+// fsError is the answer to a failed file request: a code the page hands
+// to Go, which knows the POSIX ones (anything else becomes EIO).
+function fsError(code, message) {
+  return { error: { code: /^E[A-Z0-9]+$/.test(code ?? '') ? code : 'EIO', message } };
+}
+
+// moduleRoot returns the nearest folder at or above dir holding a go.mod,
+// or dir itself.
+function moduleRoot(dir) {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'go.mod'))) return d;
+    if (path.dirname(d) === d) return dir;
+  }
+}
+
+// fileServer returns the handler of the page's file requests (see the
+// top of this file): read-only, confined to the module of cwd.
+function fileServer(cwd) {
+  const root = fs.realpathSync(moduleRoot(cwd));
+  const inside = (p) => p === root || p.startsWith(root + path.sep);
+  const c = fs.constants;
+  const writing = c.O_WRONLY | c.O_RDWR | c.O_CREAT | c.O_TRUNC | c.O_APPEND | c.O_EXCL;
+  const fds = new Set();
+  const denied = (p) => Object.assign(new Error(`${p}: outside the module ${root}`), { code: 'EACCES' });
+  // real resolves p (following symlinks but the last one if last is
+  // false) and checks that it stays in the module.
+  const real = (p, last = true) => {
+    const abs = path.resolve(cwd, p);
+    if (!inside(abs)) throw denied(p);
+    const r = last ? fs.realpathSync(abs) : path.join(fs.realpathSync(path.dirname(abs)), path.basename(abs));
+    if (!inside(r)) throw denied(p);
+    return r;
+  };
+  const fd = (n) => {
+    if (!fds.has(n)) throw Object.assign(new Error(`bad file descriptor ${n}`), { code: 'EBADF' });
+    return n;
+  };
+  const stat = (s) => ({
+    dev: s.dev, ino: s.ino, mode: s.mode, nlink: s.nlink, uid: s.uid, gid: s.gid, rdev: s.rdev, size: s.size,
+    blksize: s.blksize, blocks: s.blocks, atimeMs: s.atimeMs, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs,
+  });
+  const ops = {
+    open(p, flags) {
+      if (flags & writing) throw Object.assign(new Error(`${p}: read-only in the browser`), { code: 'EROFS' });
+      const n = fs.openSync(real(p), c.O_RDONLY | (flags & c.O_DIRECTORY));
+      fds.add(n);
+      return n;
+    },
+    close(n) { fs.closeSync(fd(n)); fds.delete(n); return null; },
+    fstat: (n) => stat(fs.fstatSync(fd(n))),
+    stat: (p) => stat(fs.statSync(real(p))),
+    lstat: (p) => stat(fs.lstatSync(real(p, false))),
+    readdir: (p) => fs.readdirSync(real(p)),
+    // read returns the bytes as a Latin-1 string, as __goWrite takes them.
+    read(n, length, position) {
+      const buf = Buffer.alloc(Math.min(length, 1 << 24));
+      const got = fs.readSync(fd(n), buf, 0, buf.length, position);
+      return buf.subarray(0, got).toString('latin1');
+    },
+  };
+  return (op, args) => {
+    if (!Object.hasOwn(ops, op)) return fsError('ENOSYS', `${op}: not supported in the browser`);
+    try {
+      return { value: ops[op](...args) };
+    } catch (e) {
+      return fsError(e.code, e.message);
+    }
+  };
+}
+
 function goroot() {
   if (process.env.GOROOT) return process.env.GOROOT;
   try {
@@ -115,7 +195,7 @@ async function serve(program, wasmExec) {
 
 // boot runs in the page: it starts the program and returns once it runs.
 // Output and the exit code come back through the bindings.
-async function boot({ argv, env }) {
+async function boot({ argv, env, constants }) {
   const toLatin1 = (buf) => {
     let s = '';
     for (let i = 0; i < buf.length; i += 0x8000) {
@@ -129,6 +209,27 @@ async function boot({ argv, env }) {
     globalThis.__goWrite(fd, toLatin1(buf));
     return buf.length;
   };
+  // File requests go to fileServer through __goFs; Go reads the constants
+  // once, when the program starts.
+  const f = globalThis.fs;
+  Object.assign(f.constants, constants);
+  const call = (op, args, callback, decode = (v) => v) => {
+    globalThis.__goFs(op, args).then((r) => {
+      if (r.error) callback(Object.assign(new Error(r.error.message), { code: r.error.code }));
+      else callback(null, decode(r.value));
+    }, (e) => callback(Object.assign(new Error(String(e)), { code: 'EIO' })));
+  };
+  const stats = (s) => ({ ...s, isDirectory: () => (s.mode & 0o170000) === 0o040000 });
+  f.open = (p, flags, mode, cb) => call('open', [p, flags], cb);
+  f.close = (fd, cb) => call('close', [fd], cb);
+  f.fstat = (fd, cb) => call('fstat', [fd], cb, stats);
+  f.stat = (p, cb) => call('stat', [p], cb, stats);
+  f.lstat = (p, cb) => call('lstat', [p], cb, stats);
+  f.readdir = (p, cb) => call('readdir', [p], cb);
+  f.read = (fd, buf, offset, length, position, cb) => call('read', [fd, length, position], cb, (s) => {
+    for (let i = 0; i < s.length; i++) buf[offset + i] = s.charCodeAt(i);
+    return s.length;
+  });
   const go = new Go();
   go.argv = argv;
   go.env = env;
@@ -176,6 +277,8 @@ async function main() {
     (fd === 2 ? process.stderr : process.stdout).write(Buffer.from(data, 'latin1'));
   });
   await page.exposeBinding('__goExit', (_, code, message) => finish(code, message));
+  const files = fileServer(process.cwd());
+  await page.exposeBinding('__goFs', (_, op, args) => files(op, args));
   page.on('console', (msg) => process.stderr.write(`chromium: ${msg.type()}: ${msg.text()}\n`));
   page.on('pageerror', (err) => {
     process.stderr.write(`chromium: uncaught: ${err.stack || err}\n`);
@@ -184,7 +287,10 @@ async function main() {
   });
   page.on('crash', () => finish(1, 'the page crashed'));
   await page.goto(origin + '/');
-  await page.evaluate(boot, { argv: [path.basename(program), ...args], env: programEnv() });
+  const c = fs.constants;
+  const constants = { O_WRONLY: c.O_WRONLY, O_RDWR: c.O_RDWR, O_CREAT: c.O_CREAT, O_TRUNC: c.O_TRUNC,
+    O_APPEND: c.O_APPEND, O_EXCL: c.O_EXCL, O_DIRECTORY: c.O_DIRECTORY };
+  await page.evaluate(boot, { argv: [path.basename(program), ...args], env: programEnv(), constants });
 }
 
 main().catch((e) => {
