@@ -45,9 +45,9 @@ CQL_PKGS ?= ./storage/cql/... ./e2e/cql/...
 WASM_PKGS ?= ./core/... ./faucet/worker/... ./cmd/faucet-worker ./wallet/vault
 # BROWSER_PKGS are tested under GOOS=js GOARCH=wasm in Debian's headless
 # Chromium, for the APIs Node lacks (IndexedDB, Web Locks) and for the
-# browser's own WebCrypto: storage-idb and the vault (also in Node,
-# WASM_PKGS).
-BROWSER_PKGS ?= ./storage-idb/... ./wallet/vault
+# browser's own WebCrypto: storage-idb, the vault (also in Node, WASM_PKGS),
+# and the wallet's browser tests (wallet/browsertest).
+BROWSER_PKGS ?= ./storage-idb/... ./wallet/vault ./wallet/browsertest
 BROWSER_EXEC := $(CURDIR)/scripts/go_js_wasm_chromium_exec
 # RUN_ARGS are the arguments of `myriad` in `make run`.
 RUN_ARGS ?= net up --path .myriad-net

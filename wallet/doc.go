@@ -16,7 +16,10 @@
 // Proposing is crash-safe: every block is stored in the local store before
 // it is sent (node-client's ProposeDurably), and the next command on the
 // chain finishes an interrupted block before it builds another, so the
-// wallet never proposes two different blocks at one height.
+// wallet never proposes two different blocks at one height. The block is
+// stored unsigned (each round's proposal is signed as it is sent), so a
+// locked wallet does not finish it: Sync leaves it pending, and commands
+// that sign fail with ErrLocked until Unlock.
 //
 // Format version 1 (Create; the CLI's) keeps key seeds unencrypted in the
 // file. Format version 2 (CreateVault) seals them with a password in a
