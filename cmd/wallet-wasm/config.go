@@ -9,6 +9,7 @@ import (
 
 	"github.com/myriadchain/myriad/core/kv"
 	idbstore "github.com/myriadchain/myriad/storage-idb"
+	"github.com/myriadchain/myriad/storage/kvcache"
 	"github.com/myriadchain/myriad/wallet"
 	"github.com/myriadchain/myriad/wallet/jsapi"
 )
@@ -23,7 +24,13 @@ func browserConfig(name string) jsapi.Config {
 			return idbstore.New(ctx, idbstore.Config{Name: doc})
 		},
 		OpenState: func(ctx context.Context) (kv.Store, error) {
-			return idbstore.New(ctx, idbstore.Config{Name: state})
+			s, err := idbstore.New(ctx, idbstore.Config{Name: state})
+			if err != nil {
+				return nil, err
+			}
+			// The wallet holds the database alone (idbstore's Web Lock), so
+			// what it read stays true until it writes: reads come from memory.
+			return kvcache.New(s, kvcache.Config{}), nil
 		},
 		ResetState: func(ctx context.Context) error { return idbstore.Reset(ctx, state) },
 		Dialer:     wallet.RemoteDialer{},
