@@ -79,8 +79,8 @@ type following struct {
 }
 
 // Follow keeps the tracked chains in sync: it subscribes to the
-// validators' notifications about the chains tracked when it starts (and
-// those Watch adds later), synchronises a chain when it changes, and then
+// validators' notifications about the admin chain (committee changes) and
+// the chains tracked when it starts (and those Watch adds later), synchronises a chain when it changes, and then
 // passes the notification on to subscribers. It returns when ctx ends, or
 // at once if no validator can be reached (logged). Run one Follow at a
 // time.
@@ -138,10 +138,16 @@ func (s *Service) startFollowing(ctx context.Context) (*following, []ids.ChainID
 		return nil, nil, err
 	}
 	f := &following{ctx: ctx, nodes: nodes, merged: make(chan chain.Notification, 64), chains: map[ids.ChainID]bool{}}
-	var chains []ids.ChainID
+	// The admin chain too: its blocks change the committee, and the
+	// wallet verifies certificates against the committees it knows.
+	admin := s.cfg.Wallet.Genesis().Admin()
+	chains := []ids.ChainID{admin}
+	f.chains[admin] = true
 	for _, c := range s.cfg.Wallet.Chains() {
-		chains = append(chains, c.ID)
-		f.chains[c.ID] = true
+		if !f.chains[c.ID] {
+			chains = append(chains, c.ID)
+			f.chains[c.ID] = true
+		}
 	}
 	s.setFollowing(f)
 	return f, chains, nil
