@@ -191,7 +191,10 @@ func TestWalletInBrowser(t *testing.T) {
 	bob.processInbox(1)
 	bob.expectBalance(addTokens(t, bobStart, 3))
 
-	// CLI → browser: 5 tokens, taken in by the wallet's processInbox.
+	// CLI → browser: 5 tokens, announced to a subscription, taken in by
+	// the wallet's processInbox.
+	var sub int
+	page(t, ctx, b, `(w) => { window.events = []; return w.subscribe('subscription { notifications { chainId kind height } }', {}, '', (r) => window.events.push(r)); }`, nil, &sub)
 	bob.must(nil, "transfer", "5", "--to", chain.ID)
 	want := addTokens(t, addTokens(t, start, -3), 5)
 	for i := 0; balance() != want; i++ {
@@ -200,6 +203,22 @@ func TestWalletInBrowser(t *testing.T) {
 		}
 		wgql(t, ctx, b, `mutation ($c: String!) { processInbox(chainId: $c) }`, map[string]any{"c": chain.ID})
 		time.Sleep(250 * time.Millisecond)
+	}
+
+	var events []struct {
+		Data struct {
+			Notifications struct{ ChainID, Kind string }
+		}
+	}
+	page(t, ctx, b, `(w, id) => w.unsubscribe(id).then(() => window.events)`, sub, &events)
+	bundles := 0
+	for _, e := range events {
+		if n := e.Data.Notifications; n.ChainID == chain.ID && n.Kind == "NEW_BUNDLE" {
+			bundles++
+		}
+	}
+	if bundles == 0 {
+		t.Fatalf("the subscription got no NEW_BUNDLE for the wallet's chain: %+v", events)
 	}
 
 	// An application: bob creates the counter on his chain; the browser
