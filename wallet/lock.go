@@ -84,6 +84,12 @@ func (w *Wallet) Unlock(password string) error {
 	if err := w.vault.Unlock(password); err != nil {
 		return fmt.Errorf("wallet: unlock: %w", err)
 	}
+	return w.checkKeys()
+}
+
+// checkKeys checks, just after unlocking, that the vault gives every key
+// the document lists; if not it locks the vault again.
+func (w *Wallet) checkKeys() error {
 	for _, e := range w.doc.Keys {
 		if _, err := w.vaultKey(e); err != nil {
 			w.vault.Lock()
@@ -177,4 +183,36 @@ func (w *Wallet) addSealed(e Key) error {
 		w.doc.Keys = append(w.doc.Keys, e)
 	}
 	return w.Save()
+}
+
+// ErrSession is returned (wrapped) by Resume for a session token that does
+// not open the wallet's vault. It is vault.ErrSession.
+var ErrSession = vault.ErrSession
+
+// Session returns a token that unlocks the wallet again without its
+// password (Resume) until the vault is sealed under another password: the
+// key the password derived, never the password. A host keeps it only in
+// memory-backed storage and forgets it on Lock (docs/keys.md, "How does
+// an unlocked session survive a restart?").
+func (w *Wallet) Session() ([]byte, error) {
+	if w.vault == nil {
+		return nil, errNoVault
+	}
+	t, err := w.vault.Session()
+	if err != nil {
+		return nil, fmt.Errorf("wallet: session: %w", err)
+	}
+	return t, nil
+}
+
+// Resume unlocks the wallet with a token from Session (ErrSession if it
+// does not open this vault) and checks the listed keys as Unlock does.
+func (w *Wallet) Resume(token []byte) error {
+	if w.vault == nil {
+		return errNoVault
+	}
+	if err := w.vault.Resume(token); err != nil {
+		return fmt.Errorf("wallet: resume: %w", err)
+	}
+	return w.checkKeys()
 }

@@ -282,3 +282,41 @@ func TestPlainWalletHasNoPassword(t *testing.T) {
 		t.Error("ChangePassword of a version-1 wallet succeeded")
 	}
 }
+
+// TestVaultWalletSession: a session token from an unlocked wallet unlocks
+// the same wallet reopened (as a restarted browser extension does)
+// without the password, and can sign; after a password change it no
+// longer opens the vault.
+func TestVaultWalletSession(t *testing.T) {
+	h := newHarness(t, false)
+	file := new(wallet.MemFile)
+	w := h.vaultWallet(file, testPhrase)
+	k, err := w.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := w.Session()
+	if err != nil {
+		t.Fatalf("Session: %v", err)
+	}
+	again := h.reopen(file)
+	if err := again.Resume(token); err != nil {
+		t.Fatalf("Resume: %v", err)
+	}
+	if pk, err := again.Key(k.Owner); err != nil || pk.Public() != k.PublicKey {
+		t.Errorf("Key after Resume = %v, %v; want public key %s", pk, err, k.PublicKey.Short())
+	}
+	if _, err := again.GenerateKey(); err != nil {
+		t.Errorf("GenerateKey after Resume: %v", err)
+	}
+	again.Lock()
+	if _, err := again.Session(); !errors.Is(err, wallet.ErrLocked) {
+		t.Errorf("Session of a locked wallet = %v, want ErrLocked", err)
+	}
+	if err := w.ChangePassword("new password"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.reopen(file).Resume(token); !errors.Is(err, wallet.ErrSession) {
+		t.Errorf("Resume after a password change = %v, want ErrSession", err)
+	}
+}

@@ -24,6 +24,7 @@ const (
 	CodeExists        = "WALLET_EXISTS"  // a wallet exists already
 	CodeLocked        = "LOCKED"         // unlock the wallet first
 	CodeWrongPassword = "WRONG_PASSWORD" // the password does not open the vault
+	CodeSession       = "BAD_SESSION"    // the session token does not open the vault
 	CodeUnknownChain  = "UNKNOWN_CHAIN"  // the wallet does not track that chain
 	CodeUnreachable   = "UNREACHABLE"    // no validator (or faucet) answered
 	CodeFaucet        = "FAUCET"         // the faucet refused
@@ -43,6 +44,7 @@ var codes = []struct {
 }{
 	{wallet.ErrLocked, CodeLocked},
 	{wallet.ErrWrongPassword, CodeWrongPassword},
+	{wallet.ErrSession, CodeSession},
 	{wallet.ErrNoWallet, CodeNoWallet},
 	{wallet.ErrExists, CodeExists},
 	{wallet.ErrUnknownChain, CodeUnknownChain},

@@ -4,6 +4,7 @@ package jsapi
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,6 +73,8 @@ func (a *API) Object() js.Value {
 		"create":      a.create,
 		"unlock":      a.unlock,
 		"lock":        a.lock,
+		"session":     a.session,
+		"resume":      a.resume,
 		"claimChain":  a.claimChain,
 		"graphql":     a.graphql,
 		"subscribe":   a.subscribe,
@@ -288,6 +291,42 @@ func (a *API) unlock(ctx context.Context, args []js.Value) (any, error) {
 		return nil, err
 	}
 	return nil, ql.WithWallet(func(w *wallet.Wallet) error { return unlockWallet(w, password) })
+}
+
+// session() answers a token (base64) that resume(token) takes to unlock
+// the wallet again without its password, after the page or document that
+// held it was stopped: the host keeps it in memory-backed storage only.
+func (a *API) session(ctx context.Context, _ []js.Value) (any, error) {
+	_, ql, err := a.service(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var token []byte
+	err = ql.WithWallet(func(w *wallet.Wallet) error {
+		token, err = w.Session()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return base64.StdEncoding.EncodeToString(token), nil
+}
+
+// resume(token) unlocks the wallet with a token from session().
+func (a *API) resume(ctx context.Context, args []js.Value) (any, error) {
+	s, err := stringArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	token, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, &Error{Code: CodeSession, Message: "resume: the session token is not base64"}
+	}
+	_, ql, err := a.service(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return nil, ql.WithWallet(func(w *wallet.Wallet) error { return w.Resume(token) })
 }
 
 func (a *API) lock(ctx context.Context, _ []js.Value) (any, error) {
