@@ -1,0 +1,225 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+const extPassword = "correct horse battery"
+
+// TestExtension loads the built extension (dist/extension, as `make
+// extension` makes it) into headless Chromium on a persistent profile,
+// against a real local network, and goes through it as a user and as a
+// dApp: onboarding with the recovery phrase confirmed, a chain from the
+// faucet, transfers both ways with a CLI wallet, the service worker and
+// the offscreen document stopped without asking for the password again, a
+// dApp connecting (approved), querying, signing (rejected: 4001;
+// approved: a block) and revoked (4100), lock and auto-lock, and the state
+// after a browser restart. Screenshots go to artifacts(t).
+func TestExtension(t *testing.T) {
+	needBrowser(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	t.Cleanup(cancel)
+	start := time.Now()
+	net := netUp(t, ctx)
+	ext := buildExtension(t)
+	e := startExtBrowser(t, ctx, ext, t.TempDir(), artifacts(t))
+	t.Logf("network, extension and browser up in %v", time.Since(start).Round(time.Millisecond))
+
+	popup := e.page("")
+	popup.goto_(extURL("popup.html"))
+	chain := onboard(t, popup, net.FaucetURL)
+
+	// Home: the balance the faucet gave.
+	bal := func() string { return popup.text(tid(`balance"][data-chain="` + chain)) }
+	popup.wait(tid("synced"), 30*time.Second)
+	if b := bal(); b != "100" {
+		t.Fatalf("balance after the claim = %q, want 100", b)
+	}
+	popup.screenshot("home")
+
+	// Send 3 tokens to a CLI wallet.
+	bob := newCLI(t)
+	bob.must(nil, "wallet", "init", "--faucet", net.FaucetURL, "--with-new-chain")
+	bobChain := bob.chain()
+	bobStart := bob.balance()
+	popup.click("nav-send")
+	popup.fill("send-to", bobChain)
+	popup.fill("send-amount", "3")
+	popup.click("send-submit")
+	popup.wait(tid("send-hash"), time.Minute)
+	popup.screenshot("send")
+	bob.processInbox(1)
+	bob.expectBalance(addTokens(t, bobStart, 3))
+
+	// Receive 5 from it: the incoming transfer shows, and Receive takes it.
+	bob.must(nil, "transfer", "5", "--to", chain)
+	popup.click("nav-home")
+	popup.wait(tid(`receive"][data-chain="`+chain), time.Minute)
+	popup.click(`receive"][data-chain="` + chain)
+	poll(t, time.Minute, "balance 102 after receiving", func() bool { return bal() == "102" })
+
+	// The service worker and the offscreen document are stopped: the
+	// wallet comes back unlocked (the session token) and signs.
+	if err := e.b.StopServiceWorkers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	popup.eval(`() => chrome.offscreen.closeDocument()`, nil, nil)
+	popup.reload()
+	if st := popup.status(); !st.Exists || st.Locked || !st.SessionKept {
+		t.Fatalf("status after stopping the worker and the offscreen document = %+v, want unlocked", st)
+	}
+	popup.click("nav-send")
+	popup.fill("send-to", bobChain)
+	popup.fill("send-amount", "1")
+	popup.click("send-submit")
+	popup.wait(tid("send-hash"), time.Minute)
+	bob.processInbox(1)
+
+	testDApp(t, e, popup, chain, bobChain)
+
+	// Lock, then unlock with the password.
+	popup.click("lock")
+	popup.wait(tid("unlock-password"), 10*time.Second)
+	if st := popup.status(); !st.Locked || st.SessionKept {
+		t.Fatalf("status after lock = %+v, want locked with no session kept", st)
+	}
+	popup.fill("unlock-password", "wrong password")
+	popup.click("unlock-submit")
+	popup.wait(`#error:has-text("wrong password")`, 30*time.Second)
+	popup.fill("unlock-password", extPassword)
+	popup.click("unlock-submit")
+	popup.wait(tid("nav-home"), 30*time.Second)
+
+	// Auto-lock after 3 idle seconds (chrome.alarms).
+	popup.swCall("settings.set", []any{map[string]any{"autoLockSeconds": 3}}, nil)
+	poll(t, time.Minute, "auto-lock", func() bool { return popup.status().Locked })
+	popup.swCall("settings.set", []any{map[string]any{"autoLockSeconds": 900}}, nil)
+
+	// A browser restart: the wallet, its chain and the connected sites
+	// stay; the session does not.
+	e.restart()
+	popup = e.page("")
+	popup.goto_(extURL("popup.html"))
+	st := popup.status()
+	if !st.Exists || !st.Locked || len(st.Chains) != 1 || st.Chains[0].ID != chain {
+		t.Fatalf("status after a restart = %+v, want the locked wallet with chain %s", st, chain)
+	}
+	popup.fill("unlock-password", extPassword)
+	popup.click("unlock-submit")
+	poll(t, time.Minute, "balance after the restart", func() bool { return bal() == "100" })
+	t.Logf("TestExtension took %v", time.Since(start).Round(time.Millisecond))
+}
+
+// onboard creates a wallet through the popup, confirms three words of its
+// recovery phrase, claims a chain and returns its id.
+func onboard(t *testing.T, popup *tpage, faucet string) string {
+	t.Helper()
+	popup.fill("faucet", faucet)
+	popup.click("create-wallet")
+	popup.fill("password", extPassword)
+	popup.fill("password2", extPassword)
+	popup.click("create-submit")
+	popup.wait(tid("word-24"), time.Minute)
+	popup.screenshot("onboarding-phrase")
+	var words []string
+	popup.eval(`() => [...document.querySelectorAll('[data-testid="mnemonic"] li')].map((li) => li.textContent)`, nil, &words)
+	if len(words) != 24 {
+		t.Fatalf("the recovery phrase has %d words, want 24", len(words))
+	}
+	popup.click("backed-up")
+	var asked []int
+	popup.eval(`() => [...document.querySelectorAll('[data-testid="confirm-word"]')].map((i) => Number(i.dataset.index))`, nil, &asked)
+	if len(asked) != 3 {
+		t.Fatalf("the confirmation asks for %d words, want 3", len(asked))
+	}
+	// A wrong word is refused.
+	popup.fill(`confirm-word"][data-index="`+strconv.Itoa(asked[0]), "wrong")
+	popup.fill(`confirm-word"][data-index="`+strconv.Itoa(asked[1]), words[asked[1]-1])
+	popup.fill(`confirm-word"][data-index="`+strconv.Itoa(asked[2]), words[asked[2]-1])
+	popup.click("confirm-submit")
+	popup.wait(`#error:has-text("does not match")`, 10*time.Second)
+	popup.fill(`confirm-word"][data-index="`+strconv.Itoa(asked[0]), words[asked[0]-1])
+	popup.screenshot("onboarding-confirm")
+	popup.click("confirm-submit")
+	popup.click("claim")
+	popup.wait(`[data-testid="balance"]`, time.Minute)
+	st := popup.status()
+	if len(st.Chains) != 1 || st.Locked {
+		t.Fatalf("status after onboarding = %+v, want one chain, unlocked", st)
+	}
+	return st.Chains[0].ID
+}
+
+// testDApp drives the bridge from a web page through the content script,
+// as the in-page provider does.
+func testDApp(t *testing.T, e *extBrowser, popup *tpage, chain, bobChain string) {
+	t.Helper()
+	site := dappSite(t)
+	dapp := e.page("dapp")
+	dapp.open(site)
+	origin := strings.TrimSuffix(site, "/")
+
+	wantCode(t, "myriad_chains before connecting", dapp.request("myriad_chains", nil), 4100)
+	wantCode(t, "myriad_graphql before connecting", dapp.request("myriad_graphql", map[string]any{"query": "query { chains { id } }"}), 4100)
+	wantCode(t, "an unknown method", dapp.request("myriad_exportKeys", nil), 4200)
+
+	// Connect: approved in the approval window.
+	dapp.send("connect", "myriad_connect", nil)
+	approval := e.waitPage("approval", extURL("approval.html"))
+	approval.wait(tid("approve"), 30*time.Second)
+	if got := approval.text(tid("origin")); got != origin {
+		t.Errorf("the approval shows origin %q, want %q", got, origin)
+	}
+	approval.screenshot("approval-connect")
+	approval.click("approve")
+	a := dapp.answer("connect")
+	if a.Error != nil || !strings.Contains(toJSON(a.Result), chain) {
+		t.Fatalf("myriad_connect answered %+v, want the chain %s", a, chain)
+	}
+
+	// A query passes without asking.
+	a = dapp.request("myriad_graphql", map[string]any{"query": "query ($c: String!) { chain(chainId: $c) { balance } }", "variables": map[string]any{"c": chain}})
+	if a.Error != nil || !strings.Contains(toJSON(a.Result), `"balance"`) {
+		t.Fatalf("a query from the connected site answered %+v", a)
+	}
+
+	// A mutation: rejected → 4001; approved → the block's hash.
+	transfer := map[string]any{"query": `mutation ($c: String!, $to: String!) { transfer(chainId: $c, recipient: $to, amount: "1") }`,
+		"variables": map[string]any{"c": chain, "to": bobChain}}
+	dapp.send("reject", "myriad_graphql", transfer)
+	approval = e.waitPage("approval2", extURL("approval.html"))
+	approval.wait(tid("reject"), 30*time.Second)
+	approval.click("reject")
+	wantCode(t, "a rejected mutation", dapp.answer("reject"), 4001)
+	dapp.send("approve", "myriad_graphql", transfer)
+	approval = e.waitPage("approval3", extURL("approval.html"))
+	approval.wait(tid("approve"), 30*time.Second)
+	approval.screenshot("approval-mutation")
+	approval.click("approve")
+	a = dapp.answer("approve")
+	hash, _ := field(a.Result, "data", "transfer").(string)
+	if a.Error != nil || len(hash) != 64 {
+		t.Fatalf("an approved mutation answered %+v, want the block's hash", a)
+	}
+
+	// The page cannot reach control calls: the content script relays only
+	// bridge methods, and the service worker refuses its runtime messages.
+	wantCode(t, "a control call through the bridge", dapp.request("unlock", []any{extPassword}), 4200)
+
+	// Revoked in the popup's Sites: the site is cut off.
+	popup.click("nav-sites")
+	popup.click(`revoke"][data-origin="` + origin)
+	popup.wait(`text=No site is connected`, 10*time.Second)
+	wantCode(t, "a query after revoking", dapp.request("myriad_graphql", map[string]any{"query": "query { chains { id } }"}), 4100)
+	popup.click("nav-home")
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
