@@ -18,6 +18,8 @@
 #                Cassandra cluster that scripts/cassandra.sh starts and stops
 #   make faucet-worker  build the faucet as a Cloudflare Worker (dist/faucet-worker)
 #   make wallet  build the browser wallet core: dist/wallet/{wallet.wasm,wasm_exec.js,wallet.js}
+#   make extension  assemble the browser extension into dist/extension (load it
+#                unpacked; README.md says how)
 #
 # Adding a step: write a target and add it to the prerequisites of `check`
 # (fast, Go-only checks) or `test` (steps that install or start things, such
@@ -61,9 +63,9 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run build test setup check fmt vet tidy race cql wasm browser fuzz-smoke fuzz bench bench-browser apps faucet-worker wallet
+.PHONY: run build test setup check fmt vet tidy race cql wasm browser fuzz-smoke fuzz bench bench-browser apps faucet-worker wallet extension
 
-run: build apps wallet
+run: build apps wallet extension
 	dist/bin/myriad $(RUN_ARGS)
 
 # build puts the binaries in dist/bin (myriad finds myriad-validator beside it).
@@ -143,6 +145,12 @@ bench-browser:
 # wallet builds the browser wallet core and prints its size (build/wallet.sh).
 wallet:
 	build/wallet.sh dist/wallet
+
+# extension assembles the MV3 extension (build/extension.sh): the manifest,
+# the wallet core, extension/ and, once bridge/build.sh exists, the bridge's
+# in-page provider.
+extension:
+	build/extension.sh dist/extension
 
 # apps builds every sample app (apps/NAME with contract/ and service/) as Wasm
 # reactors; apps/appstest.Build runs the same command for tests.

@@ -168,9 +168,34 @@ func testDApp(t *testing.T, e *extBrowser, popup *tpage, chain, bobChain string)
 	wantCode(t, "myriad_graphql before connecting", dapp.request("myriad_graphql", map[string]any{"query": "query { chains { id } }"}), 4100)
 	wantCode(t, "an unknown method", dapp.request("myriad_exportKeys", nil), 4200)
 
+	// A flood of connection requests: one approval window; the content
+	// script answers what exceeds 16 in flight at once (-32005), and the
+	// rejection answers the rest (4001).
+	const flood = 40
+	for i := range flood {
+		dapp.send("flood"+strconv.Itoa(i), "myriad_connect", nil)
+	}
+	approval := e.waitPage("approval0", extURL("approval.html"))
+	approval.wait(tid("reject"), 30*time.Second)
+	approval.click("reject")
+	codes := map[int]int{}
+	for i := range flood {
+		if a := dapp.answer("flood" + strconv.Itoa(i)); a.Error != nil {
+			codes[a.Error.Code]++
+		}
+	}
+	if codes[4001] != 16 || codes[-32005] != flood-16 {
+		t.Fatalf("a flood of %d connection requests answered %v, want 16 × 4001 and the rest -32005", flood, codes)
+	}
+	var windows int
+	popup.eval(`async () => (await chrome.windows.getAll({ windowTypes: ['popup'] })).length`, nil, &windows)
+	if windows != 0 {
+		t.Errorf("%d approval windows are still open after the rejection, want 0", windows)
+	}
+
 	// Connect: approved in the approval window.
 	dapp.send("connect", "myriad_connect", nil)
-	approval := e.waitPage("approval", extURL("approval.html"))
+	approval = e.waitPage("approval", extURL("approval.html"))
 	approval.wait(tid("approve"), 30*time.Second)
 	if got := approval.text(tid("origin")); got != origin {
 		t.Errorf("the approval shows origin %q, want %q", got, origin)

@@ -204,7 +204,7 @@ async function home(st) {
   const synced = h('span', { class: 'muted', 'data-testid': 'synced' }, '');
   let lastSync = st.lastSync;
   const claim = h('button', { class: st.chains.length ? '' : 'primary', 'data-testid': 'claim' }, st.chains.length ? 'Claim another chain' : 'Claim a chain from the faucet');
-  claim.addEventListener('click', () => busy(main, async () => { await call('claimChain'); await refresh(); }));
+  claim.addEventListener('click', () => busy(main, async () => { await call('claimChain'); await render(); }));
   show(
     h('h2', {}, 'Your chains'),
     st.settings.backedUp ? '' : h('p', { class: 'card' }, 'Your recovery phrase is not confirmed yet.'),

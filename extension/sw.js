@@ -269,14 +269,24 @@ async function account() {
   return { chains, owner: def?.owner ?? null };
 }
 
+const connecting = new Map(); // origin → the pending connection approval
+
+async function askConnect(origin) {
+  const st = await core('status');
+  if (!st.exists) throw new WalletError(codes.disconnected, 'no wallet yet: open the extension to create one');
+  if (!(await ask({ kind: 'connect', origin }))) throw new WalletError(codes.rejected, 'rejected by the user');
+  await sites.add(origin);
+}
+
 // bridge maps each dApp method to its handler (docs/bridge-protocol.md).
 const bridge = {
   async myriad_connect(origin) {
     if (!(await sites.has(origin))) {
-      const st = await core('status');
-      if (!st.exists) throw new WalletError(codes.disconnected, 'no wallet yet: open the extension to create one');
-      if (!(await ask({ kind: 'connect', origin }))) throw new WalletError(codes.rejected, 'rejected by the user');
-      await sites.add(origin);
+      // One approval window per origin, however often the page asks.
+      if (!connecting.has(origin)) {
+        connecting.set(origin, askConnect(origin).finally(() => connecting.delete(origin)));
+      }
+      await connecting.get(origin);
     }
     await touch();
     const a = await account();

@@ -79,5 +79,9 @@ var layers = map[string]int{
 	"e2e":     4,
 	"build":   4,
 	"scripts": 4,
-	".":       4, // a package at the module root
+	// The browser extension's folders hold JavaScript and JSON (no Go
+	// package yet); like build/ they are leaves that nothing imports.
+	"extension": 4,
+	"manifest":  4,
+	".":         4, // a package at the module root
 }
