@@ -40,13 +40,21 @@ async function ensureOffscreen() {
 }
 
 // core calls the wallet core's API in the offscreen document.
+// A document that is closing may still be listed by getContexts: a call
+// that finds no receiver makes the document again and is retried.
 async function core(op, ...args) {
-  await ensureOffscreen();
   let answer;
-  try {
-    answer = await chrome.runtime.sendMessage({ to: 'offscreen', op, args });
-  } catch (e) {
-    throw new WalletError(codes.disconnected, `the wallet core is unreachable: ${e.message}`);
+  for (let attempt = 1; ; attempt++) {
+    await ensureOffscreen();
+    try {
+      answer = await chrome.runtime.sendMessage({ to: 'offscreen', op, args });
+      break;
+    } catch (e) {
+      if (attempt === 5 || !/Receiving end does not exist/.test(e.message)) {
+        throw new WalletError(codes.disconnected, `the wallet core is unreachable: ${e.message}`);
+      }
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
   }
   if (!answer) throw new WalletError(codes.disconnected, 'the wallet core did not answer');
   if (answer.error) throw new WalletError(answer.error.code, answer.error.message);
