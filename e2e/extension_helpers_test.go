@@ -182,6 +182,10 @@ const dappPage = `<!doctype html><meta charset="utf-8"><link rel="icon" href="da
 // send posts a request to the content script as the bridge's provider
 // does (docs/bridge-protocol.md) and keeps its answer's promise by key.
 window.answers = {};
+window.events = [];
+addEventListener('message', (ev) => {
+  if (ev.source === window && ev.data && ev.data.target === 'myriad-inpage' && typeof ev.data.event === 'string') window.events.push(ev.data);
+});
 let nextId = 1;
 window.send = (key, method, params) => {
   const id = nextId++;
@@ -261,4 +265,16 @@ func poll(t *testing.T, d time.Duration, what string, f func() bool) {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+}
+
+// waitEvent waits for a bridge event named name whose data's JSON
+// contains want.
+func (p *tpage) waitEvent(name, want string) {
+	p.e.t.Helper()
+	poll(p.e.t, 30*time.Second, "event "+name+" with "+want, func() bool {
+		var ok bool
+		p.eval(`(a) => window.events.some((e) => e.event === a.name && JSON.stringify(e.data ?? null).includes(a.want))`,
+			map[string]any{"name": name, "want": want}, &ok)
+		return ok
+	})
 }

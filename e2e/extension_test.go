@@ -231,6 +231,7 @@ func testDApp(t *testing.T, e *extBrowser, popup *tpage, chain, bobChain string)
 	if a.Error != nil || len(hash) != 64 {
 		t.Fatalf("an approved mutation answered %+v, want the block's hash", a)
 	}
+	dapp.waitEvent("notification", hash)
 
 	// The page cannot reach control calls: the content script relays only
 	// bridge methods, and the service worker refuses its runtime messages.
@@ -240,6 +241,7 @@ func testDApp(t *testing.T, e *extBrowser, popup *tpage, chain, bobChain string)
 	popup.click("nav-sites")
 	popup.click(`revoke"][data-origin="` + origin)
 	popup.wait(`text=No site is connected`, 10*time.Second)
+	dapp.waitEvent("accountsChanged", "[]")
 	wantCode(t, "a query after revoking", dapp.request("myriad_graphql", map[string]any{"query": "query { chains { id } }"}), 4100)
 	popup.click("nav-home")
 }

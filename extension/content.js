@@ -25,12 +25,7 @@
   function connect() {
     port = chrome.runtime.connect({ name: 'myriad-bridge' });
     port.onMessage.addListener((msg) => {
-      if (!msg || typeof msg !== 'object') return;
-      if (typeof msg.event === 'string') {
-        toPage({ event: msg.event, data: msg.data });
-        return;
-      }
-      if (!inFlight.delete(msg.id)) return;
+      if (!msg || typeof msg !== 'object' || !inFlight.delete(msg.id)) return;
       toPage(msg.error ? { id: msg.id, error: msg.error } : { id: msg.id, result: msg.result });
     });
     port.onDisconnect.addListener(() => {
@@ -39,6 +34,15 @@
       inFlight.clear();
     });
   }
+
+  // Events come from the service worker by chrome.tabs.sendMessage (they
+  // outlive its ports); one meant for the origin this tab had before it
+  // navigated is dropped.
+  chrome.runtime.onMessage.addListener((msg, sender) => {
+    if (sender.id !== chrome.runtime.id || sender.tab) return;
+    if (!msg || msg.target !== 'myriad-event' || msg.origin !== location.origin || typeof msg.event !== 'string') return;
+    toPage({ event: msg.event, data: msg.data });
+  });
 
   window.addEventListener('message', (event) => {
     if (event.source !== window || event.origin !== location.origin) return;

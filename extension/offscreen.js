@@ -31,6 +31,7 @@ const ready = (async () => {
       await ask('offscreen.sessionRefused');
     }
   }
+  if ((await wallet.status()).exists) follow(wallet);
   return wallet;
 })();
 
@@ -39,7 +40,11 @@ async function follow(wallet) {
   if (subscribed) return;
   subscribed = true;
   try {
-    await wallet.subscribe('subscription { notifications { chainId kind height } }', {}, '', () => { lastSync = Date.now(); });
+    await wallet.subscribe('subscription { notifications { chainId kind height hash origin } }', {}, '', (r) => {
+      lastSync = Date.now();
+      const n = r?.data?.notifications;
+      if (n) ask('offscreen.notification', n).catch(() => {});
+    });
   } catch (e) {
     subscribed = false;
   }
@@ -67,7 +72,7 @@ const ops = {
     if (st.exists) follow(w);
     return { ...st, lastSync };
   },
-  create: (w, req) => w.create(req),
+  create: async (w, req) => { const r = await w.create(req); follow(w); return r; },
   unlock: (w, password) => w.unlock(password),
   lock: (w) => w.lock(),
   session: (w) => w.session(),

@@ -115,6 +115,7 @@ const control = {
   'approval.decide': async (id, approved) => decide(id, approved),
   'offscreen.boot': async () => (await chrome.storage.session.get('session')).session ?? null,
   'offscreen.sessionRefused': async () => chrome.storage.session.remove('session'),
+  'offscreen.notification': async (n) => broadcast(null, 'notification', n),
   'offscreen.policy': async (req) => policy(req),
 };
 
@@ -198,6 +199,7 @@ chrome.windows.onRemoved.addListener((windowId) => {
 async function policy(req) {
   if (!req || typeof req.origin !== 'string' || !(await sites.has(req.origin))) return false;
   if (!req.mutation) return true;
+  if ((await core('status')).locked) throw new WalletError(codes.unauthorized, 'the wallet is locked: unlock it in the extension');
   const ok = await ask({ kind: 'mutation', origin: req.origin, query: req.query, variables: req.variables ?? {},
     chainId: req.chainId || '', applicationId: req.applicationId || '' });
   if (!ok) throw new WalletError(codes.rejected, 'rejected by the user');
@@ -207,11 +209,40 @@ async function policy(req) {
 
 // ---- the bridge: content scripts' ports -------------------------------------
 
-const ports = new Map(); // origin → Set of ports
 const inFlight = new Map(); // origin → count
 
-function broadcast(origin, event, data) {
-  for (const port of ports.get(origin) ?? []) port.postMessage({ event, data });
+// Events reach pages through chrome.tabs.sendMessage, not through the
+// ports, so they survive this worker being stopped (which closes every
+// port). The tabs that used the bridge are kept in session storage
+// (tab id → origin); the content script drops an event for another origin
+// (the tab navigated).
+async function bridgeTabs() {
+  return (await chrome.storage.session.get('bridgeTabs')).bridgeTabs ?? {};
+}
+
+async function addBridgeTab(tabId, origin) {
+  const tabs = await bridgeTabs();
+  if (tabs[tabId] === origin) return;
+  tabs[tabId] = origin;
+  await chrome.storage.session.set({ bridgeTabs: tabs });
+}
+
+chrome.tabs.onRemoved.addListener(async (tabId) => {
+  const tabs = await bridgeTabs();
+  if (!Object.hasOwn(tabs, tabId)) return;
+  delete tabs[tabId];
+  await chrome.storage.session.set({ bridgeTabs: tabs });
+});
+
+// broadcast sends an event to the pages of origin (all connected origins
+// if origin is null).
+async function broadcast(origin, event, data) {
+  const tabs = await bridgeTabs();
+  const connected = origin === null ? new Set((await sites.list()).map((s) => s.origin)) : new Set([origin]);
+  for (const [tabId, o] of Object.entries(tabs)) {
+    if (!connected.has(o)) continue;
+    chrome.tabs.sendMessage(Number(tabId), { target: 'myriad-event', origin: o, event, data }, { frameId: 0 }).catch(() => {});
+  }
 }
 
 // bridgeOrigin returns the web origin of a content script's port, from the
@@ -229,9 +260,7 @@ chrome.runtime.onConnect.addListener((port) => {
   if (port.name !== 'myriad-bridge') return;
   const origin = bridgeOrigin(port.sender);
   if (!origin) { port.disconnect(); return; }
-  if (!ports.has(origin)) ports.set(origin, new Set());
-  ports.get(origin).add(port);
-  port.onDisconnect.addListener(() => ports.get(origin)?.delete(port));
+  addBridgeTab(port.sender.tab.id, origin).catch(() => {});
   port.onMessage.addListener((msg) => onBridgeMessage(port, origin, msg));
 });
 
@@ -258,9 +287,9 @@ function bridgeError(e) {
   const { code, message } = errorOf(e);
   if (typeof code === 'number') return { code, message };
   if (code === 'DENIED') {
-    return /rejected by the user/.test(message)
-      ? { code: codes.rejected, message: 'rejected by the user' }
-      : { code: codes.unauthorized, message: 'this site is not connected' };
+    if (/rejected by the user/.test(message)) return { code: codes.rejected, message: 'rejected by the user' };
+    if (/wallet is locked/.test(message)) return { code: codes.unauthorized, message: 'the wallet is locked: unlock it in the extension' };
+    return { code: codes.unauthorized, message: 'this site is not connected' };
   }
   if (code === 'LOCKED') return { code: codes.unauthorized, message: 'the wallet is locked: unlock it in the extension' };
   return { code: -32603, message: `${code}: ${message}` };

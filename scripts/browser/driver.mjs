@@ -98,7 +98,12 @@ async function handle(req) {
       pages.set(req.page, p);
       return p.url();
     }
-    case 'click': await pageOf(req).click(req.selector, { timeout }); return null;
+    case 'click': {
+      // A click that closes its page (an approval window) succeeded.
+      const p = pageOf(req);
+      try { await p.click(req.selector, { timeout }); } catch (e) { if (!p.isClosed()) throw e; }
+      return null;
+    }
     case 'fill': await pageOf(req).fill(req.selector, req.value ?? '', { timeout }); return null;
     case 'press': await pageOf(req).press(req.selector, req.value, { timeout }); return null;
     case 'wait': await pageOf(req).waitForSelector(req.selector, { state: req.state || 'visible', timeout }); return null;
