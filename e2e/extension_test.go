@@ -82,6 +82,16 @@ func TestExtension(t *testing.T) {
 
 	testDApp(t, e, popup, chain, bobChain)
 
+	// Settings: the faucet and the network's four validators.
+	popup.click("nav-settings")
+	popup.wait(tid("validator"), 10*time.Second)
+	var validators int
+	popup.eval(`() => document.querySelectorAll('[data-testid="validator"]').length`, nil, &validators)
+	if validators != 4 {
+		t.Errorf("settings list %d validators, want 4", validators)
+	}
+	popup.screenshot("settings")
+
 	// Lock, then unlock with the password.
 	popup.click("lock")
 	popup.wait(tid("unlock-password"), 10*time.Second)
@@ -110,7 +120,7 @@ func TestExtension(t *testing.T) {
 		t.Fatalf("status after a restart = %+v, want the locked wallet with chain %s", st, chain)
 	}
 	popup.fill("unlock-password", extPassword)
-	popup.click("unlock-submit")
+	popup.must(popup.p.Press(ctx, tid("unlock-password"), "Enter")) // the keyboard works
 	poll(t, time.Minute, "balance after the restart", func() bool { return bal() == "100" })
 	t.Logf("TestExtension took %v", time.Since(start).Round(time.Millisecond))
 }

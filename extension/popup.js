@@ -328,7 +328,9 @@ async function settingsView(st) {
     formField('Lock after being idle for', autoLock),
     h('div', { class: 'row' }, h('button', { class: 'primary', type: 'submit', 'data-testid': 'settings-save' }, 'Save'), saved)),
     h('h3', {}, 'Validators'),
-    h('p', { class: 'muted' }, 'The validators come from the network\'s genesis, which the wallet took from the faucet when it was made; the wallet talks to them directly.'),
+    h('p', { class: 'muted' }, 'The network\'s validators come from its genesis, which the wallet took from the faucet when it was made; the wallet talks to them directly and checks their signatures.'),
+    h('table', {}, h('tr', {}, h('th', {}, 'address'), h('th', {}, 'public key')),
+      ...st.validators.map((v) => h('tr', { 'data-testid': 'validator' }, h('td', { class: 'mono' }, v.address), h('td', { class: 'mono' }, short(v.publicKey))))),
   );
 }
 

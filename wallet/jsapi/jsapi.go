@@ -187,6 +187,15 @@ type Status struct {
 	Faucet       string         `json:"faucet,omitempty"`
 	DefaultChain string         `json:"defaultChain,omitempty"`
 	Chains       []wallet.Chain `json:"chains"`
+	// Validators are the network's genesis committee: where the wallet
+	// reaches the validators (later epochs may change it).
+	Validators []Validator `json:"validators"`
+}
+
+// Validator is one validator of Status.
+type Validator struct {
+	Address   string `json:"address"`
+	PublicKey string `json:"publicKey"`
 }
 
 func (a *API) status(ctx context.Context, _ []js.Value) (any, error) {
@@ -195,12 +204,17 @@ func (a *API) status(ctx context.Context, _ []js.Value) (any, error) {
 	if err := a.open(ctx); err != nil {
 		return nil, err
 	}
-	st := Status{Chains: []wallet.Chain{}}
+	st := Status{Chains: []wallet.Chain{}, Validators: []Validator{}}
 	if a.w == nil {
 		return st, nil
 	}
 	d := a.w.Document()
 	st.Exists, st.Locked, st.Faucet, st.Chains = true, a.w.Locked(), d.Faucet, a.w.Chains()
+	if c := a.w.Genesis().Committee; c != nil {
+		for _, v := range c.Validators {
+			st.Validators = append(st.Validators, Validator{Address: v.Address, PublicKey: v.PublicKey.String()})
+		}
+	}
 	if !d.Default.IsZero() {
 		st.DefaultChain = d.Default.String()
 	}
