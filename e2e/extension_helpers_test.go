@@ -22,17 +22,27 @@ const extensionID = "elfcefhchegdnichncnddkihicdplome"
 // extURL is the URL of one of the extension's pages.
 func extURL(page string) string { return "chrome-extension://" + extensionID + "/" + page }
 
-// buildExtension assembles the extension (build/extension.sh, as `make
-// extension`) into a temporary folder.
-func buildExtension(t *testing.T) string {
+// buildExtension starts assembling the extension (build/extension.sh, as
+// `make extension`) into a temporary folder, while the caller starts the
+// network; the function it returns waits for the build and answers the
+// folder.
+func buildExtension(t *testing.T) func() string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "extension")
-	out, err := exec.Command(filepath.Join(repoRoot(t), "build/extension.sh"), dir).CombinedOutput()
-	if err != nil {
-		t.Fatalf("build the extension: %v\n%s", err, out)
+	cmd := exec.Command(filepath.Join(repoRoot(t), "build/extension.sh"), dir)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
-	t.Logf("%s", strings.TrimSpace(string(out)))
-	return dir
+	return func() string {
+		t.Helper()
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("build the extension: %v\n%s", err, out.String())
+		}
+		t.Logf("%s", strings.TrimSpace(out.String()))
+		return dir
+	}
 }
 
 // artifacts returns the folder for the test's screenshots:
@@ -101,11 +111,17 @@ type tpage struct {
 
 func (e *extBrowser) page(name string) *tpage { return &tpage{e: e, p: e.b.Page(name)} }
 
+// must fails the test on err, with what the page shows.
 func (p *tpage) must(err error) {
 	p.e.t.Helper()
-	if err != nil {
-		p.e.t.Fatal(err)
+	if err == nil {
+		return
 	}
+	var text string
+	if p.p.Eval(p.e.ctx, `() => document.body.innerText`, nil, &text) == nil {
+		p.e.t.Logf("the page shows:\n%s", text)
+	}
+	p.e.t.Fatal(err)
 }
 
 func (p *tpage) open(url string)  { p.e.t.Helper(); p.must(p.p.Open(p.e.ctx, url)) }

@@ -25,14 +25,15 @@ func TestExtension(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	t.Cleanup(cancel)
 	start := time.Now()
+	built := buildExtension(t)
 	net := netUp(t, ctx)
-	ext := buildExtension(t)
+	ext := built()
 	e := startExtBrowser(t, ctx, ext, t.TempDir(), artifacts(t))
 	t.Logf("network, extension and browser up in %v", time.Since(start).Round(time.Millisecond))
 
 	popup := e.page("")
 	popup.goto_(extURL("popup.html"))
-	chain := onboard(t, popup, net.FaucetURL)
+	chain, words := onboard(t, popup, net.FaucetURL)
 
 	// Home: the balance the faucet gave.
 	bal := func() string { return popup.text(tid(`balance"][data-chain="` + chain)) }
@@ -41,6 +42,7 @@ func TestExtension(t *testing.T) {
 		t.Fatalf("balance after the claim = %q, want 100", b)
 	}
 	popup.screenshot("home")
+	firstOwner := popup.status().Chains[0].Owner
 
 	// Send 3 tokens to a CLI wallet.
 	bob := newCLI(t)
@@ -122,12 +124,41 @@ func TestExtension(t *testing.T) {
 	popup.fill("unlock-password", extPassword)
 	popup.must(popup.p.Press(ctx, tid("unlock-password"), "Enter")) // the keyboard works
 	poll(t, time.Minute, "balance after the restart", func() bool { return bal() == "100" })
+
+	// A second profile imports the recovery phrase, claims its own chain
+	// and sends to the first browser, which receives.
+	second := startExtBrowser(t, ctx, ext, t.TempDir(), e.shots)
+	other := second.page("")
+	other.goto_(extURL("popup.html"))
+	other.fill("faucet", net.FaucetURL)
+	other.click("import-wallet")
+	other.fill("import-mnemonic", strings.Join(words, "  "))
+	other.fill("password", "another password")
+	other.fill("password2", "another password")
+	other.click("import-submit")
+	// Account 0's key already has its chain: the faucet says so (finding
+	// that chain again is not done yet), and the next claim takes account 1.
+	other.click("claim")
+	other.wait(`#error:has-text("already claimed")`, time.Minute)
+	other.click("claim")
+	other.wait(tid("balance"), time.Minute)
+	if st := other.status(); len(st.Chains) != 1 || st.Chains[0].ID == chain || st.Chains[0].Owner == firstOwner {
+		t.Fatalf("the imported wallet's status = %+v, want a new chain of its account 1 (not %s)", st, firstOwner)
+	}
+	other.click("nav-send")
+	other.fill("send-to", chain)
+	other.fill("send-amount", "7")
+	other.click("send-submit")
+	other.wait(tid("send-hash"), time.Minute)
+	popup.wait(tid(`receive"][data-chain="`+chain), time.Minute)
+	popup.click(`receive"][data-chain="` + chain)
+	poll(t, time.Minute, "balance 107 after receiving from the second profile", func() bool { return bal() == "107" })
 	t.Logf("TestExtension took %v", time.Since(start).Round(time.Millisecond))
 }
 
 // onboard creates a wallet through the popup, confirms three words of its
 // recovery phrase, claims a chain and returns its id.
-func onboard(t *testing.T, popup *tpage, faucet string) string {
+func onboard(t *testing.T, popup *tpage, faucet string) (string, []string) {
 	t.Helper()
 	popup.fill("faucet", faucet)
 	popup.click("create-wallet")
@@ -162,7 +193,7 @@ func onboard(t *testing.T, popup *tpage, faucet string) string {
 	if len(st.Chains) != 1 || st.Locked {
 		t.Fatalf("status after onboarding = %+v, want one chain, unlocked", st)
 	}
-	return st.Chains[0].ID
+	return st.Chains[0].ID, words
 }
 
 // testDApp drives the bridge from a web page through the content script,

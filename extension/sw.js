@@ -344,7 +344,8 @@ const bridge = {
     const { query, variables, chainId, applicationId } = params ?? {};
     if (typeof query !== 'string' || query === '') throw new WalletError(codes.invalidParams, 'params.query must be a GraphQL string');
     const target = applicationId ? { chainId: chainId ?? '', applicationId } : undefined;
-    await touch();
+    // A site's queries are not the user's activity: only an approved
+    // mutation moves the auto-lock alarm (policy).
     return core('graphql', query, variables ?? {}, origin, target);
   },
   async myriad_signMessage() {
