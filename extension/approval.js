@@ -41,6 +41,11 @@ function mutation(d) {
   ];
 }
 
+// Chrome stops a service worker that receives no event for 30 s, and the
+// request waiting for this answer lives there: a message every 10 s keeps
+// it running while the user reads.
+setInterval(() => call('approval.get', id).catch(() => {}), 10_000);
+
 try {
   const d = await call('approval.get', id);
   main.replaceChildren(...(d.kind === 'connect' ? connect(d) : mutation(d)), buttons());
