@@ -21,7 +21,11 @@ let subscribed = false;
 
 const ready = (async () => {
   const wallet = await loadWallet({ name: 'extension' });
-  await wallet.setPolicy((req) => ask('offscreen.policy', req));
+  // The core reports a refusal as DENIED with the policy's message; the
+  // service worker maps the message back to the page's error code.
+  await wallet.setPolicy((req) => ask('offscreen.policy', req).catch((e) => {
+    throw e.code === undefined ? new Error(`wallet disconnected: ${e.message}`) : e;
+  }));
   const token = await ask('offscreen.boot');
   if (token) {
     try {

@@ -289,6 +289,7 @@ function bridgeError(e) {
   if (code === 'DENIED') {
     if (/rejected by the user/.test(message)) return { code: codes.rejected, message: 'rejected by the user' };
     if (/wallet is locked/.test(message)) return { code: codes.unauthorized, message: 'the wallet is locked: unlock it in the extension' };
+    if (/wallet disconnected/.test(message)) return { code: codes.disconnected, message: 'the wallet stopped while asking: try again' };
     return { code: codes.unauthorized, message: 'this site is not connected' };
   }
   if (code === 'LOCKED') return { code: codes.unauthorized, message: 'the wallet is locked: unlock it in the extension' };
