@@ -274,6 +274,19 @@ func testDApp(t *testing.T, e *extBrowser, popup *tpage, chain, bobChain string)
 	}
 	dapp.waitEvent("notification", hash)
 
+	// Locked, the wallet refuses a site's mutation at once (4100, no
+	// approval window) and still answers its queries.
+	popup.swCall("lock", nil, nil)
+	wantCode(t, "a mutation while locked", dapp.request("myriad_graphql", transfer), 4100)
+	popup.eval(`async () => (await chrome.windows.getAll({ windowTypes: ['popup'] })).length`, nil, &windows)
+	if windows != 0 {
+		t.Errorf("a mutation while locked opened %d approval windows, want none", windows)
+	}
+	if a := dapp.request("myriad_graphql", map[string]any{"query": "query { chains { id } }"}); a.Error != nil {
+		t.Errorf("a query while locked answered %+v", a)
+	}
+	popup.swCall("unlock", []any{extPassword}, nil)
+
 	// The page cannot reach control calls: the content script relays only
 	// bridge methods, and the service worker refuses its runtime messages.
 	wantCode(t, "a control call through the bridge", dapp.request("unlock", []any{extPassword}), 4200)
