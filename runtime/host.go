@@ -85,8 +85,8 @@ func (c *call) fail(err error) {
 
 // syncIn charges the fuel the guest burnt since the last synchronisation
 // and the host call's own cost.
-func (c *call) syncIn(m api.Module, bytes int) {
-	g := int64(m.ExportedGlobal(metering.FuelGlobal).Get())
+func (c *call) syncIn(m memory, bytes int) {
+	g := m.fuel()
 	burnt := c.base - g
 	if burnt < 0 {
 		burnt = 0
@@ -98,32 +98,32 @@ func (c *call) syncIn(m api.Module, bytes int) {
 	c.setFuel(m)
 }
 
-func (c *call) setFuel(m api.Module) {
+func (c *call) setFuel(m memory) {
 	v := int64(min(c.fuel.Left, math.MaxInt64))
-	setGlobal(m, metering.FuelGlobal, uint64(v))
+	m.setFuel(v)
 	c.base = v
 }
 
 // charge takes host-side costs (bytes returned) after syncIn.
-func (c *call) charge(m api.Module, bytes int) {
+func (c *call) charge(m memory, bytes int) {
 	if err := c.fuel.Charge(uint64(bytes) * HostByteCost); err != nil {
 		c.fail(err)
 	}
 	c.setFuel(m)
 }
 
-func (c *call) read(m api.Module, ptr, n uint32, limit int) []byte {
+func (c *call) read(m memory, ptr, n uint32, limit int) []byte {
 	if int(n) > limit {
 		c.fail(fmt.Errorf("%w: %d bytes, limit %d", app.ErrTooLarge, n, limit))
 	}
-	b, ok := m.Memory().Read(ptr, n)
+	b, ok := m.read(ptr, n)
 	if !ok {
 		c.fail(fmt.Errorf("%w: bad pointer %d+%d", app.ErrBadRequest, ptr, n))
 	}
-	return append([]byte(nil), b...)
+	return b
 }
 
-func (c *call) decode(m api.Module, ptr, n uint32, v codec.Decoder) {
+func (c *call) decode(m memory, ptr, n uint32, v codec.Decoder) {
 	b := c.read(m, ptr, n, codec.MaxMessageSize)
 	if err := codec.Unmarshal(b, v); err != nil {
 		c.fail(fmt.Errorf("%w: %w", app.ErrBadRequest, err))
@@ -131,7 +131,7 @@ func (c *call) decode(m api.Module, ptr, n uint32, v codec.Decoder) {
 }
 
 // give makes b the pending buffer and returns its length.
-func (c *call) give(m api.Module, b []byte) uint64 {
+func (c *call) give(m memory, b []byte) uint64 {
 	c.charge(m, len(b))
 	c.pending = b
 	return uint64(uint32(len(b)))
@@ -148,39 +148,39 @@ type hostFn struct {
 	name    string
 	params  int
 	results int
-	fn      func(c *call, m api.Module, s []uint64)
+	fn      func(c *call, m memory, s []uint64)
 }
 
 func u32(v uint64) uint32 { return uint32(v) }
 
 var hostFns = []hostFn{
-	{"take", 1, 0, func(c *call, m api.Module, s []uint64) {
-		if !m.Memory().Write(u32(s[0]), c.pending) {
+	{"take", 1, 0, func(c *call, m memory, s []uint64) {
+		if !m.write(u32(s[0]), c.pending) {
 			c.fail(fmt.Errorf("%w: take: bad pointer", app.ErrBadRequest))
 		}
 		c.pending = nil
 	}},
-	{"output", 2, 0, func(c *call, m api.Module, s []uint64) {
+	{"output", 2, 0, func(c *call, m memory, s []uint64) {
 		c.output = c.read(m, u32(s[0]), u32(s[1]), app.MaxQueryResponse)
 	}},
-	{"abort", 2, 0, func(c *call, m api.Module, s []uint64) {
+	{"abort", 2, 0, func(c *call, m memory, s []uint64) {
 		msg := c.read(m, u32(s[0]), u32(min(s[1], app.MaxLogMessage)), app.MaxLogMessage)
 		c.fail(fmt.Errorf("%w: %s", app.ErrAborted, msg))
 	}},
-	{"log", 3, 0, func(c *call, m api.Module, s []uint64) {
+	{"log", 3, 0, func(c *call, m memory, s []uint64) {
 		msg := c.read(m, u32(s[1]), u32(min(s[2], app.MaxLogMessage)), app.MaxLogMessage)
 		c.service.Log(uint8(s[0]), string(msg))
 		if c.vm.cfg.Log != nil {
 			c.vm.cfg.Log(c.service.Context().App, uint8(s[0]), string(msg))
 		}
 	}},
-	{"context", 0, 1, func(c *call, m api.Module, s []uint64) {
+	{"context", 0, 1, func(c *call, m memory, s []uint64) {
 		s[0] = c.give(m, codec.Marshal(c.service.Context()))
 	}},
-	{"parameters", 0, 1, func(c *call, m api.Module, s []uint64) {
+	{"parameters", 0, 1, func(c *call, m memory, s []uint64) {
 		s[0] = c.give(m, c.service.Parameters())
 	}},
-	{"read", 2, 1, func(c *call, m api.Module, s []uint64) {
+	{"read", 2, 1, func(c *call, m memory, s []uint64) {
 		v, ok, err := c.service.Read(c.read(m, u32(s[0]), u32(s[1]), app.MaxKeySize))
 		if err != nil {
 			c.fail(err)
@@ -191,7 +191,7 @@ var hostFns = []hostFn{
 		}
 		s[0] = c.give(m, v)
 	}},
-	{"scan", 2, 1, func(c *call, m api.Module, s []uint64) {
+	{"scan", 2, 1, func(c *call, m memory, s []uint64) {
 		kvs, err := c.service.Scan(c.read(m, u32(s[0]), u32(s[1]), app.MaxKeySize))
 		if err != nil {
 			c.fail(err)
@@ -200,7 +200,7 @@ var hostFns = []hostFn{
 		app.EncodeKVs(&w, kvs)
 		s[0] = c.give(m, w.Data())
 	}},
-	{"read_blob", 1, 1, func(c *call, m api.Module, s []uint64) {
+	{"read_blob", 1, 1, func(c *call, m memory, s []uint64) {
 		var id ids.BlobID
 		copy(id[:], c.read(m, u32(s[0]), ids.HashSize, ids.HashSize))
 		b, err := c.service.ReadBlob(id)
@@ -209,54 +209,54 @@ var hostFns = []hostFn{
 		}
 		s[0] = c.give(m, b)
 	}},
-	{"write", 4, 0, func(c *call, m api.Module, s []uint64) {
+	{"write", 4, 0, func(c *call, m memory, s []uint64) {
 		k := c.read(m, u32(s[0]), u32(s[1]), app.MaxKeySize)
 		v := c.read(m, u32(s[2]), u32(s[3]), app.MaxValueSize)
 		if err := c.needContract().Write(k, v); err != nil {
 			c.fail(err)
 		}
 	}},
-	{"delete", 2, 0, func(c *call, m api.Module, s []uint64) {
+	{"delete", 2, 0, func(c *call, m memory, s []uint64) {
 		if err := c.needContract().Delete(c.read(m, u32(s[0]), u32(s[1]), app.MaxKeySize)); err != nil {
 			c.fail(err)
 		}
 	}},
-	{"send", 2, 0, func(c *call, m api.Module, s []uint64) {
+	{"send", 2, 0, func(c *call, m memory, s []uint64) {
 		var r app.SendRequest
 		c.decode(m, u32(s[0]), u32(s[1]), &r)
 		if err := c.needContract().Send(r); err != nil {
 			c.fail(err)
 		}
 	}},
-	{"transfer", 2, 0, func(c *call, m api.Module, s []uint64) {
+	{"transfer", 2, 0, func(c *call, m memory, s []uint64) {
 		var r app.TransferRequest
 		c.decode(m, u32(s[0]), u32(s[1]), &r)
 		if err := c.needContract().Transfer(r); err != nil {
 			c.fail(err)
 		}
 	}},
-	{"claim", 2, 0, func(c *call, m api.Module, s []uint64) {
+	{"claim", 2, 0, func(c *call, m memory, s []uint64) {
 		var r app.ClaimRequest
 		c.decode(m, u32(s[0]), u32(s[1]), &r)
 		if err := c.needContract().Claim(r); err != nil {
 			c.fail(err)
 		}
 	}},
-	{"emit", 4, 0, func(c *call, m api.Module, s []uint64) {
+	{"emit", 4, 0, func(c *call, m memory, s []uint64) {
 		name := c.read(m, u32(s[0]), u32(s[1]), app.MaxStreamName)
 		v := c.read(m, u32(s[2]), u32(s[3]), app.MaxValueSize)
 		if err := c.needContract().Emit(string(name), v); err != nil {
 			c.fail(err)
 		}
 	}},
-	{"subscribe", 2, 0, func(c *call, m api.Module, s []uint64) {
+	{"subscribe", 2, 0, func(c *call, m memory, s []uint64) {
 		var r app.SubscribeRequest
 		c.decode(m, u32(s[0]), u32(s[1]), &r)
 		if err := c.needContract().Subscribe(r); err != nil {
 			c.fail(err)
 		}
 	}},
-	{"call", 2, 1, func(c *call, m api.Module, s []uint64) {
+	{"call", 2, 1, func(c *call, m memory, s []uint64) {
 		var r app.CallRequest
 		c.decode(m, u32(s[0]), u32(s[1]), &r)
 		out, err := c.needContract().Call(r)
@@ -266,7 +266,7 @@ var hostFns = []hostFn{
 		}
 		s[0] = c.give(m, out)
 	}},
-	{"create_application", 2, 1, func(c *call, m api.Module, s []uint64) {
+	{"create_application", 2, 1, func(c *call, m memory, s []uint64) {
 		var r app.CreateRequest
 		c.decode(m, u32(s[0]), u32(s[1]), &r)
 		id, err := c.needContract().CreateApplication(r)
@@ -276,7 +276,7 @@ var hostFns = []hostFn{
 		}
 		s[0] = c.give(m, id[:])
 	}},
-	{"open_chain", 2, 1, func(c *call, m api.Module, s []uint64) {
+	{"open_chain", 2, 1, func(c *call, m memory, s []uint64) {
 		var r app.OpenChainRequest
 		c.decode(m, u32(s[0]), u32(s[1]), &r)
 		id, err := c.needContract().OpenChain(r)
@@ -285,7 +285,7 @@ var hostFns = []hostFn{
 		}
 		s[0] = c.give(m, id[:])
 	}},
-	{"query", 2, 1, func(c *call, m api.Module, s []uint64) {
+	{"query", 2, 1, func(c *call, m memory, s []uint64) {
 		var r app.QueryRequest
 		c.decode(m, u32(s[0]), u32(s[1]), &r)
 		if c.contract != nil {
@@ -298,7 +298,7 @@ var hostFns = []hostFn{
 		}
 		s[0] = c.give(m, out)
 	}},
-	{"schedule", 2, 0, func(c *call, m api.Module, s []uint64) {
+	{"schedule", 2, 0, func(c *call, m memory, s []uint64) {
 		if c.contract != nil {
 			c.fail(fmt.Errorf("%w: contracts cannot schedule operations", app.ErrBadRequest))
 		}
@@ -344,8 +344,9 @@ func (vm *VM) instantiateHost(ctx context.Context) error {
 			if c == nil {
 				panic(hostError{fmt.Errorf("%w: host function %s called outside an entry point", app.ErrBadRequest, h.name)})
 			}
-			c.syncIn(m, inBytes(h.name, s))
-			h.fn(c, m, s)
+			g := wazeroMemory{m}
+			c.syncIn(g, inBytes(h.name, s))
+			h.fn(c, g, s)
 		}), params, results).Export(h.name)
 	}
 	if _, err := b.Instantiate(ctx); err != nil {
@@ -394,11 +395,25 @@ func (vm *VM) execute(m *module, c *call, entry string, timestamp uint64, seed i
 }
 
 func (vm *VM) call(ctx context.Context, c *call, in *instance, entry string) ([]byte, error) {
-	inst, stderr := in.mod, in.err
-	c.setFuel(inst)
+	inst := in.mod
+	mem := wazeroMemory{inst}
+	c.setFuel(mem)
 	c.pending = c.input
 	_, err := inst.ExportedFunction(entry).Call(ctx, uint64(len(c.input)))
-	fuelAfter := int64(inst.ExportedGlobal(metering.FuelGlobal).Get())
+	depth := func() uint32 {
+		if d := inst.ExportedGlobal(metering.DepthGlobal); d != nil {
+			return uint32(d.Get())
+		}
+		return 0
+	}
+	return vm.finish(c, err, mem.fuel(), depth, in.err.String())
+}
+
+// finish turns the end of an entry point's execution into its result,
+// the same way for every engine: err is what the call returned (a
+// *sys.ExitError after proc_exit), fuelAfter the fuel global after it,
+// depth reads the depth global, and stderr is what the guest wrote there.
+func (vm *VM) finish(c *call, err error, fuelAfter int64, depth func() uint32, stderr string) ([]byte, error) {
 	if burnt := c.base - fuelAfter; burnt > 0 && c.err == nil {
 		if ferr := c.fuel.Charge(uint64(burnt)); ferr != nil && err == nil {
 			err = ferr
@@ -413,14 +428,14 @@ func (vm *VM) call(ctx context.Context, c *call, in *instance, entry string) ([]
 		c.fuel.Charge(c.fuel.Left + 1)
 		return nil, app.ErrOutOfFuel
 	}
-	if d := inst.ExportedGlobal(metering.DepthGlobal); d != nil && uint32(d.Get()) >= vm.limits.MaxCallDepth {
+	if depth() >= vm.limits.MaxCallDepth {
 		return nil, fmt.Errorf("%w: recursion deeper than %d calls", app.ErrCallDepth, vm.limits.MaxCallDepth)
 	}
 	var exit *sys.ExitError
 	if errors.As(err, &exit) {
-		return nil, fmt.Errorf("%w: exit code %d: %s", app.ErrAborted, exit.ExitCode(), stderr.String())
+		return nil, fmt.Errorf("%w: exit code %d: %s", app.ErrAborted, exit.ExitCode(), stderr)
 	}
-	if s := firstLines(stderr.String(), 2); s != "" {
+	if s := firstLines(stderr, 2); s != "" {
 		// A Go guest prints its panic or fatal error, then traps.
 		return nil, fmt.Errorf("%w: %s", app.ErrAborted, s)
 	}
