@@ -222,8 +222,9 @@ func (vm *VM) allowImport(kind app.BlobKind) func(mod, name string) bool {
 	}
 }
 
-// prepare validates, instruments and compiles a module.
-func (vm *VM) prepare(kind app.BlobKind, code []byte, rt wazero.Runtime) (wazero.CompiledModule, []string, error) {
+// instrument validates and instruments a module, and exports its
+// mutable globals (returning their names).
+func (vm *VM) instrument(kind app.BlobKind, code []byte) ([]byte, []string, error) {
 	if kind != app.BlobContract && kind != app.BlobService {
 		return nil, nil, fmt.Errorf("%w: a %s blob is not a module", app.ErrBadModule, kind)
 	}
@@ -236,6 +237,15 @@ func (vm *VM) prepare(kind app.BlobKind, code []byte, rt wazero.Runtime) (wazero
 	inst, globals, err := exportGlobals(inst)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", app.ErrBadModule, err)
+	}
+	return inst, globals, nil
+}
+
+// prepare validates, instruments and compiles a module.
+func (vm *VM) prepare(kind app.BlobKind, code []byte, rt wazero.Runtime) (wazero.CompiledModule, []string, error) {
+	inst, globals, err := vm.instrument(kind, code)
+	if err != nil {
+		return nil, nil, err
 	}
 	cm, err := rt.CompileModule(context.Background(), inst)
 	if err != nil {
