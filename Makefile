@@ -47,9 +47,11 @@ CQL_PKGS ?= ./storage/cql/... ./e2e/cql/...
 WASM_PKGS ?= ./core/... ./faucet/worker/... ./cmd/faucet-worker ./wallet/vault
 # BROWSER_PKGS are tested under GOOS=js GOARCH=wasm in Debian's headless
 # Chromium, for the APIs Node lacks (IndexedDB, Web Locks) and for the
-# browser's own WebCrypto: storage-idb, the vault (also in Node, WASM_PKGS),
-# and the wallet's browser tests (wallet/browsertest).
-BROWSER_PKGS ?= ./storage-idb/... ./wallet/vault ./wallet/browsertest
+# browser's own WebCrypto and WebAssembly: storage-idb, the vault (also in
+# Node, WASM_PKGS), the wallet's browser tests (wallet/browsertest), and the
+# runtime (its browser engine against wazero's interpreter, on the guests of
+# runtime-guests).
+BROWSER_PKGS ?= ./storage-idb/... ./wallet/vault ./wallet/browsertest ./runtime/...
 BROWSER_EXEC := $(CURDIR)/scripts/go_js_wasm_chromium_exec
 # RUN_ARGS are the arguments of `myriad` in `make run`.
 RUN_ARGS ?= net up --path .myriad-net
@@ -63,7 +65,7 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run build test setup check fmt vet tidy race cql wasm browser fuzz-smoke fuzz bench bench-browser apps faucet-worker wallet extension
+.PHONY: run build test setup check fmt vet tidy race cql wasm browser runtime-guests fuzz-smoke fuzz bench bench-browser apps faucet-worker wallet extension
 
 run: build apps wallet extension
 	dist/bin/myriad $(RUN_ARGS)
@@ -120,7 +122,7 @@ wasm:
 # browser needs Chromium and scripts/browser/node_modules (scripts/setup.sh
 # installs both). Without them it skips and says so, except in CI (CI=true),
 # where it fails: a green CI must have run the browser tests.
-browser:
+browser: runtime-guests
 	GOOS=js GOARCH=wasm $(GO) vet $(BROWSER_PKGS)
 	@if [[ ! -x $${MYRIAD_CHROMIUM:-/usr/bin/chromium} || ! -d scripts/browser/node_modules/playwright-core ]]; then \
 		msg="browser: Chromium ($${MYRIAD_CHROMIUM:-/usr/bin/chromium}) or scripts/browser/node_modules missing: run scripts/setup.sh"; \
@@ -129,6 +131,14 @@ browser:
 	fi; \
 	echo "GOOS=js GOARCH=wasm $(GO) test -exec=$(BROWSER_EXEC) $(BROWSER_PKGS)"; \
 	GOOS=js GOARCH=wasm $(GO) test -exec=$(BROWSER_EXEC) $(BROWSER_PKGS) 2>&1 | $(call gotest-summary,browser)
+
+# runtime-guests builds the runtime's test guests into runtime/testdata/browser,
+# which its tests embed under GOOS=js (a browser has no go command to build them).
+GUEST_BUILD = GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w'
+runtime-guests:
+	$(GUEST_BUILD) -o runtime/testdata/browser/guest.wasm ./runtime/testdata/guest
+	$(GUEST_BUILD) -o runtime/testdata/browser/counter-contract.wasm ./apps/counter/contract
+	$(GUEST_BUILD) -o runtime/testdata/browser/counter-service.wasm ./apps/counter/service
 
 fuzz-smoke:
 	FUZZTIME=$(or $(FUZZTIME),3s) scripts/fuzz-smoke.sh '$(FUZZ)'

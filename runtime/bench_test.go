@@ -13,7 +13,10 @@ import (
 // (what a call does when no idle instance is pooled), and a new instance
 // that runs _initialize itself.
 func BenchmarkInstanceStart(b *testing.B) {
-	r := newRunner(b, false)
+	if InterpreterOnly {
+		b.Skip("wazero's compiler is not available here")
+	}
+	r := newRunner(b, Config{})
 	if _, _, err := r.run(newHost(), app.EntryOperation, op('w', 1), 1e9); err != nil {
 		b.Fatal(err)
 	}
@@ -57,7 +60,7 @@ func BenchmarkInstanceStart(b *testing.B) {
 }
 
 func BenchmarkOperationInterpreter(b *testing.B) {
-	r := newRunner(b, true)
+	r := newRunner(b, Config{Interpreter: true})
 	h := newHost()
 	if _, _, err := r.run(h, app.EntryOperation, op('i', 1), 1e9); err != nil {
 		b.Fatal(err)

@@ -6,9 +6,13 @@ import (
 	"fmt"
 )
 
+// memoryExport is the name exportGlobals exports a module's memory under.
+const memoryExport = "myriad_memory"
+
 // exportGlobals returns wasm with every defined mutable global exported
 // as "myriad_g<index>", so a snapshot can save and restore the globals a
-// Go guest keeps its stack pointer and scheduler state in. It runs on
+// Go guest keeps its stack pointer and scheduler state in, and its memory
+// as memoryExport. It runs on
 // modules the metering instrumenter has already validated.
 func exportGlobals(wasm []byte) ([]byte, []string, error) {
 	if len(wasm) < 8 {
@@ -32,8 +36,11 @@ func exportGlobals(wasm []byte) ([]byte, []string, error) {
 	imported := 0
 	var mutable []int
 	exportAt := -1
+	memories := false
 	for i, s := range secs {
 		switch s.id {
+		case 5:
+			memories = len(s.body) > 0 && s.body[0] > 0
 		case 2:
 			g, err := countImportedGlobals(s.body)
 			if err != nil {
@@ -61,16 +68,24 @@ func exportGlobals(wasm []byte) ([]byte, []string, error) {
 		add = append(add, 3) // global export
 		add = binary.AppendUvarint(add, uint64(idx))
 	}
+	count := len(names)
+	if memories {
+		// The browser engine reaches the memory through an export.
+		add = binary.AppendUvarint(add, uint64(len(memoryExport)))
+		add = append(add, memoryExport...)
+		add = append(add, 2, 0) // memory 0
+		count++
+	}
 	var exports []byte
 	if exportAt >= 0 {
 		n, k, err := uleb(secs[exportAt].body)
 		if err != nil {
 			return nil, nil, err
 		}
-		exports = binary.AppendUvarint(nil, n+uint64(len(names)))
+		exports = binary.AppendUvarint(nil, n+uint64(count))
 		exports = append(exports, secs[exportAt].body[k:]...)
 	} else {
-		exports = binary.AppendUvarint(nil, uint64(len(names)))
+		exports = binary.AppendUvarint(nil, uint64(count))
 	}
 	exports = append(exports, add...)
 	out := append([]byte{}, wasm[:8]...)

@@ -384,6 +384,9 @@ func (vm *VM) Service(run *app.Run, host app.ServiceHost) ([]byte, error) {
 }
 
 func (vm *VM) execute(m *module, c *call, entry string, timestamp uint64, seed ids.Hash) ([]byte, error) {
+	if m.js != nil {
+		return vm.executeBrowser(m.js, c, entry, timestamp, seed)
+	}
 	ctx := context.WithValue(context.Background(), callKey{}, c)
 	in, err := vm.acquire(ctx, m, timestamp, seed)
 	if err != nil {

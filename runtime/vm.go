@@ -30,10 +30,38 @@ const (
 	initFuel = 5_000_000_000
 )
 
+// Engine names the engine that executes modules.
+type Engine uint8
+
+const (
+	// EngineWazero runs modules on wazero: its compiler, or its
+	// interpreter with Config.Interpreter. It is the reference engine.
+	EngineWazero Engine = iota
+	// EngineBrowser runs modules on the JavaScript host's own WebAssembly
+	// engine (GOOS=js only): the same instrumented module, host functions,
+	// WASI answers, limits and snapshot lifecycle as wazero, proven equal
+	// to it by differential tests in a browser. Check still validates
+	// with wazero's interpreter.
+	EngineBrowser
+)
+
+func (e Engine) String() string {
+	switch e {
+	case EngineWazero:
+		return "wazero"
+	case EngineBrowser:
+		return "browser"
+	}
+	return fmt.Sprintf("engine(%d)", uint8(e))
+}
+
 // Config chooses the engine and the limits.
 type Config struct {
-	// Interpreter selects wazero's interpreter (the only engine in a
-	// browser); otherwise its compiler.
+	// Engine executes modules (the zero value is wazero; DefaultEngine is
+	// the fastest where the program runs).
+	Engine Engine
+	// Interpreter selects wazero's interpreter (the only wazero engine in
+	// a browser); otherwise its compiler. Check uses it too.
 	Interpreter bool
 	// CacheDir keeps compiled code on disk between runs (compiler only).
 	CacheDir string
@@ -87,6 +115,18 @@ func New(cfg Config) (*VM, error) {
 	if cfg.MaxModules <= 0 {
 		cfg.MaxModules = 64
 	}
+	switch cfg.Engine {
+	case EngineWazero:
+	case EngineBrowser:
+		if !browserEngine {
+			return nil, errors.New("runtime: the browser engine needs GOOS=js")
+		}
+		// Nothing to start: modules are compiled by the browser, and
+		// Check starts wazero's interpreter on first use.
+		return &VM{cfg: cfg, limits: limits, modules: map[ids.BlobID]*module{}}, nil
+	default:
+		return nil, fmt.Errorf("runtime: unknown %s", cfg.Engine)
+	}
 	rc = rc.WithMemoryLimitPages(limits.MaxMemoryPages).WithCoreFeatures(api.CoreFeaturesV2)
 	var cache wazero.CompilationCache
 	if cfg.CacheDir != "" && !cfg.Interpreter {
@@ -113,7 +153,10 @@ func New(cfg Config) (*VM, error) {
 // Close releases the runtime and its compiled modules.
 func (vm *VM) Close() error {
 	ctx := context.Background()
-	err := vm.rt.Close(ctx)
+	var err error
+	if vm.rt != nil {
+		err = vm.rt.Close(ctx)
+	}
 	if vm.checkRT != nil && vm.checkRT != vm.rt {
 		err = errors.Join(err, vm.checkRT.Close(ctx))
 	}
@@ -142,7 +185,7 @@ func (vm *VM) Check(kind app.BlobKind, code []byte) error {
 // checker returns the runtime Check compiles with.
 func (vm *VM) checker() wazero.Runtime {
 	vm.checkOnce.Do(func() {
-		if vm.cfg.Interpreter {
+		if vm.cfg.Interpreter && vm.rt != nil {
 			vm.checkRT = vm.rt
 			return
 		}
@@ -162,6 +205,7 @@ type module struct {
 	snapshot snapshot
 
 	cow *cowImage // the snapshot image for copy-on-write instances (Linux)
+	js  *jsModule // the module in the browser engine (EngineBrowser)
 
 	mu   sync.Mutex
 	idle []*instance // restored instances ready for a call
@@ -175,6 +219,9 @@ func (m *module) drop() {
 	m.mu.Unlock()
 	for _, in := range idle {
 		in.mod.Close(context.Background())
+	}
+	if m.js != nil {
+		m.js.drop()
 	}
 	if m.cow != nil {
 		m.cow.close()
@@ -304,6 +351,9 @@ func (vm *VM) build(m *module, kind app.BlobKind, code func() ([]byte, error)) e
 	b, err := code()
 	if err != nil {
 		return err
+	}
+	if vm.cfg.Engine == EngineBrowser {
+		return vm.buildBrowser(m, kind, b)
 	}
 	cm, globals, err := vm.prepare(kind, b, vm.rt)
 	if err != nil {

@@ -25,6 +25,9 @@ var (
 // guest builds testdata/guest once per test binary.
 func guest(t testing.TB) []byte {
 	t.Helper()
+	if b := prebuilt(t, "guest"); b != nil {
+		return b
+	}
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("the go command is needed to build the test guest")
 	}
@@ -92,9 +95,9 @@ func (h *fakeHost) CreateApplication(app.CreateRequest) (ids.ApplicationID, erro
 	return ids.ApplicationID{}, nil
 }
 
-func newVM(t testing.TB, interpreter bool) *VM {
+func newVM(t testing.TB, cfg Config) *VM {
 	t.Helper()
-	vm, err := New(Config{Interpreter: interpreter})
+	vm, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,9 +113,9 @@ type runner struct {
 	mod  app.ModuleID
 }
 
-func newRunner(t testing.TB, interpreter bool) *runner {
+func newRunner(t testing.TB, cfg Config) *runner {
 	code := guest(t)
-	return &runner{vm: newVM(t, interpreter), code: code,
+	return &runner{vm: newVM(t, cfg), code: code,
 		mod: app.ModuleID{Contract: app.Blob{Kind: app.BlobContract, Bytes: code}.ID()}}
 }
 
@@ -132,13 +135,18 @@ func u64(b []byte) uint64 {
 	return binary.BigEndian.Uint64(b)
 }
 
+// engineCase is an engine the tests run on.
+type engineCase struct {
+	name string
+	cfg  Config
+}
+
+// engines runs fn on every engine of testEngines: natively wazero's
+// compiler and interpreter, in a browser wazero's interpreter and the
+// browser's engine. The first is the reference.
 func engines(t *testing.T, fn func(t *testing.T, r *runner)) {
-	for _, interp := range []bool{false, true} {
-		name := "compiler"
-		if interp {
-			name = "interpreter"
-		}
-		t.Run(name, func(t *testing.T) { fn(t, newRunner(t, interp)) })
+	for _, e := range testEngines() {
+		t.Run(e.name, func(t *testing.T) { fn(t, newRunner(t, e.cfg)) })
 	}
 }
 
@@ -211,18 +219,19 @@ func TestRefusals(t *testing.T) {
 }
 
 func TestEnginesAgree(t *testing.T) {
-	comp, interp := newRunner(t, false), newRunner(t, true)
+	e := testEngines()
+	comp, interp := newRunner(t, e[0].cfg), newRunner(t, e[1].cfg)
 	for _, in := range [][]byte{op('w', 1000), op('m', 0), op('i', 7), op('l', 0), op('r', 5000)} {
 		a, fa, ea := comp.run(newHost(), app.EntryOperation, in, 20_000_000)
 		b, fb, eb := interp.run(newHost(), app.EntryOperation, in, 20_000_000)
 		if !bytes.Equal(a, b) || *fa != *fb || (ea == nil) != (eb == nil) {
-			t.Errorf("op %c: compiler %x %+v %v, interpreter %x %+v %v", in[0], a, *fa, ea, b, *fb, eb)
+			t.Errorf("op %c: %s %x %+v %v, %s %x %+v %v", in[0], e[0].name, a, *fa, ea, e[1].name, b, *fb, eb)
 		}
 	}
 }
 
 func TestCheck(t *testing.T) {
-	vm := newVM(t, false)
+	vm := newVM(t, testEngines()[len(testEngines())-1].cfg)
 	code := guest(t)
 	if err := vm.Check(app.BlobContract, code); err != nil {
 		t.Fatalf("valid contract refused: %v", err)
@@ -239,7 +248,7 @@ func TestCheck(t *testing.T) {
 }
 
 func BenchmarkOperation(b *testing.B) {
-	r := newRunner(b, false)
+	r := newRunner(b, testEngines()[0].cfg)
 	h := newHost()
 	if _, _, err := r.run(h, app.EntryOperation, op('i', 1), 1e9); err != nil {
 		b.Fatal(err)
@@ -256,7 +265,7 @@ func BenchmarkOperation(b *testing.B) {
 // module is compiled once, instances are pooled and reused, and every
 // call sees a fresh instance (run it with -race).
 func TestConcurrentCalls(t *testing.T) {
-	r := newRunner(t, true)
+	r := newRunner(t, Config{Interpreter: true})
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
 	for g := range 6 {

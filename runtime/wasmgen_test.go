@@ -15,7 +15,7 @@ import (
 // accessor for its globals compile, and the imports read are the ones
 // appstest reads.
 func TestHelperModules(t *testing.T) {
-	vm := newVM(t, true)
+	vm := newVM(t, Config{Interpreter: true})
 	code, globals, err := vm.instrument(app.BlobContract, guest(t))
 	if err != nil {
 		t.Fatal(err)
