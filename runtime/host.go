@@ -164,11 +164,11 @@ var hostFns = []hostFn{
 		c.output = c.read(m, u32(s[0]), u32(s[1]), app.MaxQueryResponse)
 	}},
 	{"abort", 2, 0, func(c *call, m memory, s []uint64) {
-		msg := c.read(m, u32(s[0]), u32(min(s[1], app.MaxLogMessage)), app.MaxLogMessage)
+		msg := c.read(m, u32(s[0]), min(u32(s[1]), app.MaxLogMessage), app.MaxLogMessage)
 		c.fail(fmt.Errorf("%w: %s", app.ErrAborted, msg))
 	}},
 	{"log", 3, 0, func(c *call, m memory, s []uint64) {
-		msg := c.read(m, u32(s[1]), u32(min(s[2], app.MaxLogMessage)), app.MaxLogMessage)
+		msg := c.read(m, u32(s[1]), min(u32(s[2]), app.MaxLogMessage), app.MaxLogMessage)
 		c.service.Log(uint8(s[0]), string(msg))
 		if c.vm.cfg.Log != nil {
 			c.vm.cfg.Log(c.service.Context().App, uint8(s[0]), string(msg))
