@@ -3,6 +3,8 @@ package runtime
 import (
 	"encoding/binary"
 	"io"
+	"io/fs"
+	"path"
 )
 
 // This file is the WASI preview 1 subset the browser engine answers
@@ -23,7 +25,9 @@ const (
 	errnoFault   = 21
 	errnoInval   = 28
 	errnoNosys   = 52
+	errnoNotdir  = 54
 	errnoNotsup  = 58
+	errnoPerm    = 63
 )
 
 // wasiEnv is one instance's WASI state.
@@ -31,7 +35,12 @@ type wasiEnv struct {
 	clock  *clock
 	rand   *seededReader
 	stderr *boundedBuffer // nil: discarded
+	closed [3]bool        // stdio descriptors the guest closed (never reopened, as in wazero)
 }
+
+// open says whether fd is an open descriptor: only stdin, stdout and
+// stderr exist, until closed.
+func (e *wasiEnv) open(fd int32) bool { return fd >= 0 && fd <= 2 && !e.closed[fd] }
 
 // exitTrap is panicked by proc_exit: the engine ends the call with a
 // *sys.ExitError, as wazero does.
@@ -59,13 +68,35 @@ var wasiFns = map[string]wasiFn{
 	"proc_exit": {"i", "", func(_ *wasiEnv, _ memory, p []uint64) uint64 {
 		panic(exitTrap{uint32(p[0])})
 	}},
-	"fd_write":            {"iiii", "i", fdWrite},
-	"fd_read":             {"iiii", "i", fdRead},
-	"fd_fdstat_get":       {"ii", "i", fdFdstatGet},
-	"fd_fdstat_set_flags": {"ii", "i", fdFdstatSetFlags},
-	"fd_prestat_get":      {"ii", "i", badf},
-	"fd_prestat_dir_name": {"iii", "i", badf},
-	"poll_oneoff":         {"iiii", "i", pollOneoff},
+	"fd_write":             {"iiii", "i", fdWrite},
+	"fd_pwrite":            {"iiiIi", "i", fdPwrite},
+	"fd_read":              {"iiii", "i", fdRead},
+	"fd_pread":             {"iiiIi", "i", fdRead},
+	"fd_fdstat_get":        {"ii", "i", fdFdstatGet},
+	"fd_fdstat_set_flags":  {"ii", "i", fdFdstatSetFlags},
+	"fd_filestat_get":      {"ii", "i", fdFilestatGet},
+	"fd_filestat_set_size": {"iI", "i", ifOpen(errnoNosys)},
+	"fd_seek":              {"iIii", "i", ifOpen(errnoNosys)},
+	"fd_sync":              {"i", "i", ifOpen(errnoSuccess)},
+	"fd_close":             {"i", "i", fdClose},
+	"fd_readdir":           {"iiiIi", "i", fdReaddir},
+	"fd_prestat_get":       {"ii", "i", badf},
+	"fd_prestat_dir_name":  {"iii", "i", badf},
+	"path_filestat_get":    {"iiiii", "i", pathFilestatGet},
+	"sock_accept":          {"iii", "i", badf},
+	"sock_shutdown":        {"ii", "i", badf},
+	"poll_oneoff":          {"iiii", "i", pollOneoff},
+}
+
+// ifOpen answers errno for an open descriptor (what wazero's stdio
+// files answer), EBADF otherwise.
+func ifOpen(errno uint64) func(*wasiEnv, memory, []uint64) uint64 {
+	return func(e *wasiEnv, _ memory, p []uint64) uint64 {
+		if !e.open(int32(p[0])) {
+			return errnoBadf
+		}
+		return errno
+	}
 }
 
 func badf(*wasiEnv, memory, []uint64) uint64 { return errnoBadf }
@@ -136,9 +167,11 @@ func iovecs(m memory, ptr, n uint32) ([][2]uint32, bool) {
 	return out, true
 }
 
+// fdWrite writes to stdout (discarded) or stderr (kept); stdin cannot be
+// written.
 func fdWrite(e *wasiEnv, m memory, p []uint64) uint64 {
 	fd := int32(p[0])
-	if fd < 0 || fd > 2 {
+	if !e.open(fd) {
 		return errnoBadf
 	}
 	iov, ok := iovecs(m, u32(p[1]), u32(p[2]))
@@ -151,13 +184,13 @@ func fdWrite(e *wasiEnv, m memory, p []uint64) uint64 {
 		if !ok {
 			return errnoFault
 		}
+		if fd == 0 {
+			return errnoBadf
+		}
 		if fd == 2 && e.stderr != nil {
 			e.stderr.Write(b)
 		}
 		n += v[1]
-	}
-	if fd == 0 {
-		return errnoBadf
 	}
 	if !putU32(m, u32(p[3]), n) {
 		return errnoFault
@@ -165,26 +198,109 @@ func fdWrite(e *wasiEnv, m memory, p []uint64) uint64 {
 	return errnoSuccess
 }
 
-// fdRead reads from stdin, which is empty.
-func fdRead(_ *wasiEnv, m memory, p []uint64) uint64 {
-	if int32(p[0]) != 0 {
+// fdPwrite: no stdio file supports positioned writes.
+func fdPwrite(e *wasiEnv, m memory, p []uint64) uint64 {
+	if !e.open(int32(p[0])) {
 		return errnoBadf
 	}
-	if _, ok := iovecs(m, u32(p[1]), u32(p[2])); !ok {
+	iov, ok := iovecs(m, u32(p[1]), u32(p[2]))
+	if !ok {
 		return errnoFault
 	}
-	if !putU32(m, u32(p[3]), 0) {
+	for _, v := range iov {
+		if _, ok := m.read(v[0], v[1]); !ok {
+			return errnoFault
+		}
+		if v[1] > 0 {
+			return errnoBadf
+		}
+	}
+	if !putU32(m, u32(p[4]), 0) {
 		return errnoFault
 	}
 	return errnoSuccess
 }
 
-func fdFdstatGet(_ *wasiEnv, m memory, p []uint64) uint64 {
+// fdRead reads stdin, which is empty (fd_pread too: the result pointer
+// is the last parameter); stdout and stderr cannot be read.
+func fdRead(e *wasiEnv, m memory, p []uint64) uint64 {
 	fd := int32(p[0])
+	if !e.open(fd) {
+		return errnoBadf
+	}
+	iov, ok := iovecs(m, u32(p[1]), u32(p[2]))
+	if !ok {
+		return errnoFault
+	}
+	pread := len(p) == 5
+	for _, v := range iov {
+		if v[1] == 0 {
+			continue
+		}
+		if _, ok := m.read(v[0], v[1]); !ok {
+			return errnoFault
+		}
+		if fd != 0 || pread {
+			return errnoBadf
+		}
+		break // end of stdin
+	}
+	if !putU32(m, u32(p[len(p)-1]), 0) {
+		return errnoFault
+	}
+	return errnoSuccess
+}
+
+func fdClose(e *wasiEnv, _ memory, p []uint64) uint64 {
+	fd := int32(p[0])
+	if !e.open(fd) {
+		return errnoBadf
+	}
+	e.closed[fd] = true
+	return errnoSuccess
+}
+
+// fdFilestatGet describes stdio as wazero does: a device with one link.
+func fdFilestatGet(e *wasiEnv, m memory, p []uint64) uint64 {
+	if _, ok := m.read(u32(p[1]), 64); !ok {
+		return errnoFault
+	}
+	if !e.open(int32(p[0])) {
+		return errnoBadf
+	}
+	var b [64]byte
+	b[16] = 1 // filetype: block device
+	b[24] = 1 // nlink
+	m.write(u32(p[1]), b[:])
+	return errnoSuccess
+}
+
+func fdReaddir(e *wasiEnv, _ memory, p []uint64) uint64 {
+	if u32(p[2]) < 24 {
+		return errnoInval
+	}
+	return errnoBadf // no directory is open
+}
+
+func pathFilestatGet(e *wasiEnv, m memory, p []uint64) uint64 {
+	b, ok := m.read(u32(p[2]), u32(p[3]))
+	if !ok {
+		return errnoFault
+	}
+	if !fs.ValidPath(path.Clean(string(b))) {
+		return errnoPerm
+	}
+	if !e.open(int32(p[0])) {
+		return errnoBadf
+	}
+	return errnoNotdir
+}
+
+func fdFdstatGet(e *wasiEnv, m memory, p []uint64) uint64 {
 	if _, ok := m.read(u32(p[1]), 24); !ok {
 		return errnoFault
 	}
-	if fd < 0 || fd > 2 {
+	if !e.open(int32(p[0])) {
 		return errnoBadf
 	}
 	var b [24]byte
@@ -194,12 +310,12 @@ func fdFdstatGet(_ *wasiEnv, m memory, p []uint64) uint64 {
 	return errnoSuccess
 }
 
-func fdFdstatSetFlags(_ *wasiEnv, _ memory, p []uint64) uint64 {
+func fdFdstatSetFlags(e *wasiEnv, _ memory, p []uint64) uint64 {
 	fd, flags := int32(p[0]), uint16(p[1])
 	switch {
 	case flags&(2|8|16) != 0: // dsync, rsync, sync
 		return errnoInval
-	case fd < 0 || fd > 2:
+	case !e.open(fd):
 		return errnoBadf
 	case flags&4 != 0: // nonblock
 		return errnoNosys
@@ -208,8 +324,9 @@ func fdFdstatSetFlags(_ *wasiEnv, _ memory, p []uint64) uint64 {
 }
 
 // pollOneoff acknowledges clock subscriptions at once (sleeping returns
-// immediately); stdin never becomes readable.
-func pollOneoff(_ *wasiEnv, m memory, p []uint64) uint64 {
+// immediately) and reports stdin always ready (to read nothing), as
+// wazero does for its stdio.
+func pollOneoff(e *wasiEnv, m memory, p []uint64) uint64 {
 	in, out, n, result := u32(p[0]), u32(p[1]), u32(p[2]), u32(p[3])
 	if n == 0 {
 		return errnoInval
@@ -227,43 +344,67 @@ func pollOneoff(_ *wasiEnv, m memory, p []uint64) uint64 {
 		return errnoFault
 	}
 	nevents := uint32(0)
+	put := func(sub []byte, errno uint16) {
+		ev := events[nevents*32:]
+		copy(ev, sub[:8])
+		ev[8] = byte(errno)
+		binary.LittleEndian.PutUint32(ev[10:], uint32(sub[8]))
+		nevents++
+	}
+	var blocked [][]byte
 	for i := range n {
 		sub := subs[i*48 : i*48+48]
-		typ, arg := sub[8], sub[16:]
-		var errno uint16
-		switch typ {
+		arg := sub[16:]
+		switch sub[8] {
 		case 0: // clock
 			switch binary.LittleEndian.Uint16(arg[24:]) {
 			case 0:
 			case 1:
+				m.write(out, events)
 				return errnoNotsup
 			default:
+				m.write(out, events)
 				return errnoInval
 			}
-		case 1, 2: // fd_read, fd_write
+			put(sub, 0)
+		case 1: // fd_read: no descriptor is non-blocking
 			fd := int32(binary.LittleEndian.Uint32(arg))
 			switch {
 			case fd < 0:
+				m.write(out, events)
 				return errnoBadf
-			case fd > 2:
-				errno = errnoBadf
-			case typ == 2:
-				errno = errnoNotsup
+			case !e.open(fd):
+				put(sub, errnoBadf)
 			default:
-				continue // a blocking read of stdio: never ready
+				blocked = append(blocked, sub)
+			}
+		case 2: // fd_write
+			fd := int32(binary.LittleEndian.Uint32(arg))
+			switch {
+			case fd < 0:
+				m.write(out, events)
+				return errnoBadf
+			case e.open(fd):
+				put(sub, errnoNotsup)
+			default:
+				put(sub, errnoBadf)
 			}
 		default:
+			m.write(out, events)
 			return errnoInval
 		}
-		ev := events[nevents*32:]
-		copy(ev, sub[:8])
-		ev[8] = byte(errno)
-		binary.LittleEndian.PutUint32(ev[10:], uint32(typ))
-		nevents++
+	}
+	if nevents == n {
+		m.write(out, events)
+		return errnoSuccess
+	}
+	if !e.open(0) {
+		m.write(out, events)
+		return errnoBadf
+	}
+	for _, sub := range blocked { // stdin is always ready
+		put(sub, 0)
 	}
 	m.write(out, events)
-	if nevents != n && !putU32(m, result, nevents) {
-		return errnoFault
-	}
 	return errnoSuccess
 }
