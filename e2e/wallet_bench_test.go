@@ -16,16 +16,21 @@ import (
 //
 //	cold-start     reload → wasm loaded, IndexedDB open, first balance answered
 //	balance        a chain's balance through the wallet's GraphQL
-//	counter-first  reload → the counter app's first query (module compiled
-//	               by wazero's interpreter in the page)
-//	counter        a counter query once the app is loaded
+//	counter-first/ENGINE  reload → the counter app's first query (module
+//	               compiled and initialised in the page)
+//	counter/ENGINE a counter query once the app is loaded
 //	transfer       a transfer until its certificate is confirmed
+//
+// ENGINE is the engine applications run on: browser (the browser's own
+// WebAssembly engine, the wallet's default) or wazero (its interpreter,
+// the reference engine; the page's ?engine=wazero).
 func BenchmarkWalletInBrowser(b *testing.B) {
 	needBrowser(b)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	b.Cleanup(cancel)
 	net := netUp(b, ctx)
-	br := startBrowser(b, ctx, walletSite(b))
+	site := walletSite(b)
+	br := startBrowser(b, ctx, site)
 	var chain struct {
 		ID string `json:"id"`
 	}
@@ -60,18 +65,28 @@ func BenchmarkWalletInBrowser(b *testing.B) {
 	b.Run("balance", func(b *testing.B) {
 		reportP50(b, pageLoop(b, ctx, br, b.N, `(w, a) => w.graphql('query ($c: String!) { chain(chainId: $c) { balance } }', { c: a.chainId })`, target))
 	})
-	b.Run("counter-first", func(b *testing.B) {
-		var ms []float64
-		for range b.N {
-			reload(b)
-			ms = append(ms, pageLoop(b, ctx, br, 1, `(w, a) => w.graphql('query { value }', {}, '', a)`, target)...)
+	for _, engine := range []string{"browser", "wazero"} {
+		if engine != "browser" {
+			if err := br.Goto(ctx, site+"?engine="+engine); err != nil {
+				b.Fatal(err)
+			}
 		}
-		reportP50(b, ms)
-	})
-	b.Run("counter", func(b *testing.B) {
-		pageLoop(b, ctx, br, 1, `(w, a) => w.graphql('query { value }', {}, '', a)`, target) // load the app
-		reportP50(b, pageLoop(b, ctx, br, b.N, `(w, a) => w.graphql('query { value }', {}, '', a)`, target))
-	})
+		b.Run("counter-first/"+engine, func(b *testing.B) {
+			var ms []float64
+			for range b.N {
+				reload(b)
+				ms = append(ms, pageLoop(b, ctx, br, 1, `(w, a) => w.graphql('query { value }', {}, '', a)`, target)...)
+			}
+			reportP50(b, ms)
+		})
+		b.Run("counter/"+engine, func(b *testing.B) {
+			pageLoop(b, ctx, br, 1, `(w, a) => w.graphql('query { value }', {}, '', a)`, target) // load the app
+			reportP50(b, pageLoop(b, ctx, br, b.N, `(w, a) => w.graphql('query { value }', {}, '', a)`, target))
+		})
+	}
+	if err := br.Goto(ctx, site); err != nil {
+		b.Fatal(err)
+	}
 	b.Run("transfer", func(b *testing.B) {
 		page(b, ctx, br, `(w) => w.unlock('bench password')`, nil, nil)
 		bobChain := bob.chain()

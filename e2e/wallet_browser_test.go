@@ -27,8 +27,11 @@ import { loadWallet } from './wallet.js';
 // timing: milliseconds from navigation start until the wallet is loaded
 // (wasm fetched, compiled, started), opened (IndexedDB, the document) and
 // has answered from its state (the first chain's balance).
+// ?engine=wazero runs applications on wazero's interpreter instead of the
+// browser's own WebAssembly engine.
 window.timing = {};
-window.wallet = loadWallet({ name: 'e2e' }).then(async (w) => {
+const engine = new URLSearchParams(location.search).get('engine');
+window.wallet = loadWallet({ name: 'e2e', env: engine ? { MYRIAD_WALLET_ENGINE: engine } : {} }).then(async (w) => {
   window.timing.loaded = performance.now();
   const st = await w.status();
   window.timing.opened = performance.now();

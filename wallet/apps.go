@@ -16,15 +16,20 @@ import (
 // lazyVM starts the application runtime on first use: most commands never
 // run an application, and compiling one is slow (in a browser, seconds).
 type lazyVM struct {
-	cacheDir string
-	once     sync.Once
-	vm       *wasmrt.VM
-	err      error
+	cacheDir  string
+	reference bool // wazero even where a faster engine exists
+	once      sync.Once
+	vm        *wasmrt.VM
+	err       error
 }
 
 func (l *lazyVM) get() (*wasmrt.VM, error) {
 	l.once.Do(func() {
-		l.vm, l.err = wasmrt.New(wasmrt.Config{Interpreter: wasmrt.InterpreterOnly, CacheDir: l.cacheDir})
+		engine := wasmrt.DefaultEngine
+		if l.reference {
+			engine = wasmrt.EngineWazero
+		}
+		l.vm, l.err = wasmrt.New(wasmrt.Config{Engine: engine, Interpreter: wasmrt.InterpreterOnly, CacheDir: l.cacheDir})
 	})
 	return l.vm, l.err
 }

@@ -65,6 +65,11 @@ type Config struct {
 	// first time an application runs, and closes it with the wallet.
 	VM         app.VM
 	VMCacheDir string
+	// ReferenceVM makes the runtime the wallet starts run applications on
+	// wazero, the reference engine (its interpreter in a browser), instead
+	// of the fastest engine where the wallet runs (runtime.DefaultEngine:
+	// the browser's own WebAssembly engine under GOOS=js).
+	ReferenceVM bool
 	// Vault says how a format-version-2 wallet seals its keys: the PBKDF2
 	// iteration count of new seals, and (tests only) a lower minimum that
 	// Open accepts. The zero value is the vault package's defaults.
@@ -131,7 +136,7 @@ func checkNew(cfg *Config, g *chain.Genesis) error {
 
 // create initialises the store of a new wallet and writes its file.
 func create(ctx context.Context, cfg Config, doc *Document, v *vault.Vault) (*Wallet, error) {
-	w := &Wallet{cfg: cfg, doc: doc, vault: v, vm: &lazyVM{cacheDir: cfg.VMCacheDir}}
+	w := &Wallet{cfg: cfg, doc: doc, vault: v, vm: &lazyVM{cacheDir: cfg.VMCacheDir, reference: cfg.ReferenceVM}}
 	if err := w.initStore(ctx); err != nil {
 		return nil, err
 	}
@@ -155,7 +160,7 @@ func Open(ctx context.Context, cfg Config) (*Wallet, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Wallet{cfg: cfg, doc: doc, vm: &lazyVM{cacheDir: cfg.VMCacheDir}}
+	w := &Wallet{cfg: cfg, doc: doc, vm: &lazyVM{cacheDir: cfg.VMCacheDir, reference: cfg.ReferenceVM}}
 	if doc.Vault != nil {
 		if w.vault, err = vault.Open(doc.Vault, cfg.Vault); err != nil {
 			return nil, fmt.Errorf("wallet: %w", err)

@@ -16,7 +16,9 @@ import (
 
 // browserConfig wires the wallet of the given name to IndexedDB (two
 // databases: the document with the vault, and the chain states) and to
-// validators over the browser's WebSocket.
+// validators over the browser's WebSocket. Applications run on the
+// browser's own WebAssembly engine, or on wazero's interpreter (the
+// reference engine) if MYRIAD_WALLET_ENGINE is "wazero".
 func browserConfig(name string) jsapi.Config {
 	doc, state := "myriad-"+name+"-wallet", "myriad-"+name+"-state"
 	return jsapi.Config{
@@ -32,8 +34,9 @@ func browserConfig(name string) jsapi.Config {
 			// what it read stays true until it writes: reads come from memory.
 			return kvcache.New(s, kvcache.Config{}), nil
 		},
-		ResetState: func(ctx context.Context) error { return idbstore.Reset(ctx, state) },
-		Dialer:     wallet.RemoteDialer{},
-		Logger:     slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		ResetState:  func(ctx context.Context) error { return idbstore.Reset(ctx, state) },
+		Dialer:      wallet.RemoteDialer{},
+		Logger:      slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		ReferenceVM: os.Getenv("MYRIAD_WALLET_ENGINE") == "wazero",
 	}
 }

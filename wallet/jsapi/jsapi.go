@@ -35,6 +35,9 @@ type Config struct {
 	Dialer wallet.Dialer
 	// Logger gets progress and warnings; nil: discarded.
 	Logger *slog.Logger
+	// ReferenceVM runs applications on wazero's interpreter instead of the
+	// browser's own WebAssembly engine (wallet.Config.ReferenceVM).
+	ReferenceVM bool
 }
 
 // documentKey is the key of the wallet document in its store.
@@ -118,7 +121,7 @@ func (a *API) open(ctx context.Context) error {
 
 func (a *API) walletConfig() wallet.Config {
 	return wallet.Config{File: wallet.KVFile{Store: a.doc, Key: documentKey}, Store: a.state,
-		Dialer: a.cfg.Dialer, Logger: a.cfg.Logger}
+		Dialer: a.cfg.Dialer, Logger: a.cfg.Logger, ReferenceVM: a.cfg.ReferenceVM}
 }
 
 // started adopts w: its GraphQL service and its follower.
