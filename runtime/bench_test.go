@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	goruntime "runtime"
 	"testing"
 
 	"github.com/myriadchain/myriad/core/app"
@@ -70,5 +71,62 @@ func BenchmarkOperationInterpreter(b *testing.B) {
 		if _, _, err := r.run(h, app.EntryOperation, op('i', 1), 1e9); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkCounter times the counter application on every engine of
+// testEngines (in a browser: wazero's interpreter and the browser's
+// engine): an operation and a query once the module is loaded, and a
+// first use (a new VM: compile, _initialize, one query).
+func BenchmarkCounter(b *testing.B) {
+	cc, cs := appModules(b, "counter")
+	mod := app.ModuleID{Contract: app.Blob{Kind: app.BlobContract, Bytes: cc}.ID(),
+		Service: app.Blob{Kind: app.BlobService, Bytes: cs}.ID()}
+	run := func(vm *VM, h *fakeHost, service bool, in []byte) {
+		code := cc
+		if service {
+			code = cs
+		}
+		r := &app.Run{Module: mod, Code: func() ([]byte, error) { return code, nil }, Entry: app.EntryOperation,
+			Input: in, Fuel: &app.Fuel{Left: 1e10}}
+		var err error
+		if service {
+			_, err = vm.Service(r, h)
+		} else {
+			_, err = vm.Contract(r, h)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	query := []byte(`{"query":"{ value }"}`)
+	for _, e := range testEngines() {
+		vm, h := newVM(b, e.cfg), newHost()
+		goruntime.GC() // the other engine's garbage is not this one's
+		b.Run(e.name+"/operation", func(b *testing.B) {
+			run(vm, h, false, []byte(`{"increment":1}`))
+			b.ResetTimer()
+			for range b.N {
+				run(vm, h, false, []byte(`{"increment":1}`))
+			}
+		})
+		b.Run(e.name+"/query", func(b *testing.B) {
+			run(vm, h, true, query)
+			b.ResetTimer()
+			for range b.N {
+				run(vm, h, true, query)
+			}
+		})
+		b.Run(e.name+"/first-query", func(b *testing.B) {
+			for range b.N {
+				vm, err := New(e.cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				run(vm, h, true, query)
+				vm.Close()
+			}
+		})
+		vm.Close()
 	}
 }
