@@ -156,12 +156,29 @@ func (s *side) run(o diffOp, counter, guestMod app.ModuleID, counterCode [2][]by
 // engine) and requires, after every operation, the same output, error,
 // fuel used and left, logs and state hash.
 func TestEnginesAgreeOnRandomOperations(t *testing.T) {
+	e := testEngines()
+	differential(t, e[0], e[1])
+}
+
+// TestWASIAgrees runs the random operations on wazero's compiler with
+// wazero's WASI module and with wasi.go's, the answers the browser engine
+// gives (natively: in a browser, TestEnginesAgreeOnRandomOperations
+// compares the whole browser engine).
+func TestWASIAgrees(t *testing.T) {
+	if InterpreterOnly {
+		t.Skip("natively only")
+	}
+	differential(t, engineCase{"wazero-wasi", Config{}}, engineCase{"own-wasi", Config{ownWASI: true}})
+}
+
+// differential runs a seeded random sequence of operations on two
+// engines and requires them to agree after every step.
+func differential(t *testing.T, engs ...engineCase) {
 	cc, cs := appModules(t, "counter")
 	g := guest(t)
 	counter := app.ModuleID{Contract: app.Blob{Kind: app.BlobContract, Bytes: cc}.ID(),
 		Service: app.Blob{Kind: app.BlobService, Bytes: cs}.ID()}
 	guestMod := app.ModuleID{Contract: app.Blob{Kind: app.BlobContract, Bytes: g}.ID()}
-	engs := testEngines()
 	var sides []*side
 	for _, e := range engs {
 		sides = append(sides, &side{vm: newVM(t, e.cfg), counter: newHost(), guest: newHost()})

@@ -71,6 +71,10 @@ type Config struct {
 	MaxModules int
 	// Log receives the applications' log calls (nil: dropped).
 	Log func(app ids.ApplicationID, level uint8, msg string)
+
+	// ownWASI makes wazero answer WASI with wasi.go, the browser engine's
+	// answers, instead of its own module: the native test that they agree.
+	ownWASI bool
 }
 
 // DefaultLimits returns the limits modules are checked against.
@@ -92,6 +96,8 @@ type VM struct {
 	mu      sync.Mutex
 	modules map[ids.BlobID]*module
 	order   []ids.BlobID
+
+	wasiEnvs sync.Map // api.Module → *wasiEnv, with Config.ownWASI
 
 	checkOnce sync.Once
 	checkRT   wazero.Runtime // validates published modules (see Check)
@@ -139,7 +145,14 @@ func New(cfg Config) (*VM, error) {
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, rc)
 	vm := &VM{cfg: cfg, limits: limits, rt: rt, cache: cache, modules: map[ids.BlobID]*module{}}
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+	instantiateWASI := func(ctx context.Context, rt wazero.Runtime) error {
+		_, err := wasi_snapshot_preview1.Instantiate(ctx, rt)
+		return err
+	}
+	if cfg.ownWASI {
+		instantiateWASI = vm.instantiateOwnWASI
+	}
+	if err := instantiateWASI(ctx, rt); err != nil {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("runtime: wasi: %w", err)
 	}
@@ -366,12 +379,13 @@ func (vm *VM) build(m *module, kind app.BlobKind, code func() ([]byte, error)) e
 // initialise runs _initialize once and records what it changed.
 func (vm *VM) initialise(m *module) error {
 	ctx := context.Background()
-	cfg := vm.moduleConfig(&instance{clock: &clock{}, rand: &seededReader{}})
-	inst, err := vm.rt.InstantiateModule(ctx, m.compiled, cfg)
+	first := &instance{clock: &clock{}, rand: &seededReader{}}
+	inst, err := vm.rt.InstantiateModule(ctx, m.compiled, vm.moduleConfig(first))
 	if err != nil {
 		return fmt.Errorf("%w: instantiate: %w", app.ErrBadModule, err)
 	}
 	defer inst.Close(ctx)
+	vm.bindWASI(inst, first)
 	mem := inst.Memory()
 	if mem == nil {
 		return fmt.Errorf("%w: no memory", app.ErrBadModule)
@@ -492,6 +506,7 @@ func (vm *VM) acquire(ctx context.Context, m *module, timestamp uint64, seed [32
 			return nil, fmt.Errorf("runtime: instantiate: %w", err)
 		}
 		in.mod = mod
+		vm.bindWASI(mod, in)
 		if alloc != nil {
 			if alloc.err != nil || alloc.last == nil {
 				mod.Close(ctx)
