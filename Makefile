@@ -50,8 +50,8 @@ WASM_PKGS ?= ./core/... ./faucet/worker/... ./cmd/faucet-worker ./wallet/vault
 # browser's own WebCrypto and WebAssembly: storage-idb, the vault (also in
 # Node, WASM_PKGS), the wallet's browser tests (wallet/browsertest), and the
 # runtime (its browser engine against wazero's interpreter, on the guests of
-# runtime-guests).
-BROWSER_PKGS ?= ./storage-idb/... ./wallet/vault ./wallet/browsertest ./runtime/...
+# runtime-guests; runtime/metering runs wazero's compiler, so natively only).
+BROWSER_PKGS ?= ./storage-idb/... ./wallet/vault ./wallet/browsertest ./runtime
 BROWSER_EXEC := $(CURDIR)/scripts/go_js_wasm_chromium_exec
 # RUN_ARGS are the arguments of `myriad` in `make run`.
 RUN_ARGS ?= net up --path .myriad-net
