@@ -30,7 +30,21 @@ var (
 	wasmNS     = js.Global().Get("WebAssembly")
 	uint8Array = js.Global().Get("Uint8Array")
 	objectNew  = js.Global().Get("Object")
+	promise    = js.Global().Get("Promise")
 )
+
+// browserEngineMissing says why the browser engine cannot run here, or "".
+// Host functions reach storage that answers asynchronously (IndexedDB),
+// so a guest must be able to wait for a promise in a host call: that is
+// JavaScript Promise Integration (WebAssembly.Suspending and promising,
+// Chrome 137).
+func browserEngineMissing() string {
+	if wasmNS.Type() != js.TypeObject || wasmNS.Get("Suspending").Type() != js.TypeFunction ||
+		wasmNS.Get("promising").Type() != js.TypeFunction || promise.Get("withResolvers").Type() != js.TypeFunction {
+		return "WebAssembly JavaScript Promise Integration is not available"
+	}
+	return ""
+}
 
 // jsModule is a module compiled by the browser and its snapshot.
 type jsModule struct {
@@ -239,7 +253,13 @@ func (jm *jsModule) instantiate() (*jsInstance, error) {
 	for i, imp := range jm.imports {
 		f := js.FuncOf(in.hostFunc(jm.handlers[i], imp))
 		in.funcs = append(in.funcs, f)
-		h.Set(strconv.Itoa(i), f)
+		if jm.handlers[i].host != nil {
+			// Host functions may wait for storage: the guest's stack is
+			// suspended until the promise f returns settles.
+			h.Set(strconv.Itoa(i), wasmNS.Get("Suspending").New(f))
+		} else {
+			h.Set(strconv.Itoa(i), f)
+		}
 	}
 	h.Set("trap", in.trap)
 	tramp, err := newInstance(jm.tramp, map[string]any{"h": h})
@@ -300,7 +320,10 @@ func (in *jsInstance) close() {
 
 // hostFunc returns the JavaScript function an import of the trampoline
 // calls: it decodes the arguments, runs the Go handler and, if the
-// handler trapped, sets the trap global the trampoline checks.
+// handler trapped, sets the trap global the trampoline checks. A WASI
+// handler answers at once; a host function answers with a promise,
+// settled by a goroutine, which may wait (for IndexedDB) while the guest
+// is suspended.
 func (in *jsInstance) hostFunc(h jsHandler, imp funcImport) func(js.Value, []js.Value) any {
 	n := max(len(imp.params), len(imp.results))
 	return func(_ js.Value, args []js.Value) any {
@@ -311,11 +334,23 @@ func (in *jsInstance) hostFunc(h jsHandler, imp funcImport) func(js.Value, []js.
 			}
 			// No WASI function this engine answers reads an i64 argument.
 		}
-		r := in.dispatch(h, p)
-		if len(imp.results) == 0 {
-			return nil
+		if h.host == nil {
+			r := in.dispatch(h, p)
+			if len(imp.results) == 0 {
+				return nil
+			}
+			return int32(uint32(r))
 		}
-		return int32(uint32(r))
+		pr := promise.Call("withResolvers")
+		go func() {
+			r := in.dispatch(h, p)
+			if len(imp.results) == 0 {
+				pr.Get("resolve").Invoke()
+			} else {
+				pr.Get("resolve").Invoke(int32(uint32(r)))
+			}
+		}()
+		return pr.Get("promise")
 	}
 }
 
@@ -356,8 +391,17 @@ func (in *jsInstance) invoke(name string, args ...any) (err error) {
 	in.trap.Set("value", 0)
 	fn, ok := in.entries[name]
 	if !ok {
-		fn = in.exports.Get(name)
+		fn = wasmNS.Call("promising", in.exports.Get(name))
 		in.entries[name] = fn
+	}
+	trapped := func(msg string) error {
+		switch {
+		case in.exit != nil:
+			return sys.NewExitError(*in.exit)
+		case in.hostErr != nil:
+			return in.hostErr
+		}
+		return fmt.Errorf("wasm error: %s", msg)
 	}
 	defer func() {
 		r := recover()
@@ -368,16 +412,11 @@ func (in *jsInstance) invoke(name string, args ...any) (err error) {
 		if !ok {
 			panic(r)
 		}
-		switch {
-		case in.exit != nil:
-			err = sys.NewExitError(*in.exit)
-		case in.hostErr != nil:
-			err = in.hostErr
-		default:
-			err = fmt.Errorf("wasm error: %s", jsMessage(jerr.Value))
-		}
+		err = trapped(jsMessage(jerr.Value))
 	}()
-	fn.Invoke(args...)
+	if _, err := await(fn.Invoke(args...)); err != nil {
+		return trapped(err.Error())
+	}
 	return nil
 }
 

@@ -8,5 +8,3 @@ const InterpreterOnly = true
 // DefaultEngine is the fastest engine where the program runs: wazero
 // natively, the browser's own engine under GOOS=js.
 const DefaultEngine = EngineBrowser
-
-const browserEngine = true

@@ -3,8 +3,6 @@
 package runtime
 
 import (
-	"errors"
-
 	"github.com/myriadchain/myriad/core/app"
 	"github.com/myriadchain/myriad/core/ids"
 )
@@ -16,17 +14,15 @@ const InterpreterOnly = false
 // natively, the browser's own engine under GOOS=js.
 const DefaultEngine = EngineWazero
 
-const browserEngine = false
-
-var errNoBrowser = errors.New("runtime: the browser engine needs GOOS=js")
+func browserEngineMissing() string { return "the browser engine needs GOOS=js" }
 
 // jsModule is the browser engine's module (GOOS=js only).
 type jsModule struct{}
 
 func (*jsModule) drop() {}
 
-func (vm *VM) buildBrowser(*module, app.BlobKind, []byte) error { return errNoBrowser }
+func (vm *VM) buildBrowser(*module, app.BlobKind, []byte) error { return ErrNoBrowserEngine }
 
 func (vm *VM) executeBrowser(*jsModule, *call, string, uint64, ids.Hash) ([]byte, error) {
-	return nil, errNoBrowser
+	return nil, ErrNoBrowserEngine
 }

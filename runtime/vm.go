@@ -30,6 +30,11 @@ const (
 	initFuel = 5_000_000_000
 )
 
+// ErrNoBrowserEngine is returned by New for EngineBrowser where the
+// browser's engine cannot run modules (outside GOOS=js, or without
+// WebAssembly JavaScript Promise Integration).
+var ErrNoBrowserEngine = errors.New("runtime: no browser engine")
+
 // Engine names the engine that executes modules.
 type Engine uint8
 
@@ -39,8 +44,8 @@ const (
 	EngineWazero Engine = iota
 	// EngineBrowser runs modules on the JavaScript host's own WebAssembly
 	// engine (GOOS=js only): the same instrumented module, host functions,
-	// WASI answers, limits and snapshot lifecycle as wazero, proven equal
-	// to it by differential tests in a browser. Check still validates
+	// WASI answers, limits and snapshot lifecycle as wazero, checked against
+	// it by differential tests in a browser. Check still validates
 	// with wazero's interpreter.
 	EngineBrowser
 )
@@ -124,8 +129,8 @@ func New(cfg Config) (*VM, error) {
 	switch cfg.Engine {
 	case EngineWazero:
 	case EngineBrowser:
-		if !browserEngine {
-			return nil, errors.New("runtime: the browser engine needs GOOS=js")
+		if why := browserEngineMissing(); why != "" {
+			return nil, fmt.Errorf("%w: %s", ErrNoBrowserEngine, why)
 		}
 		// Nothing to start: modules are compiled by the browser, and
 		// Check starts wazero's interpreter on first use.

@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -29,7 +30,12 @@ func (l *lazyVM) get() (*wasmrt.VM, error) {
 		if l.reference {
 			engine = wasmrt.EngineWazero
 		}
-		l.vm, l.err = wasmrt.New(wasmrt.Config{Engine: engine, Interpreter: wasmrt.InterpreterOnly, CacheDir: l.cacheDir})
+		cfg := wasmrt.Config{Engine: engine, Interpreter: wasmrt.InterpreterOnly, CacheDir: l.cacheDir}
+		l.vm, l.err = wasmrt.New(cfg)
+		if errors.Is(l.err, wasmrt.ErrNoBrowserEngine) {
+			cfg.Engine = wasmrt.EngineWazero // an older browser
+			l.vm, l.err = wasmrt.New(cfg)
+		}
 	})
 	return l.vm, l.err
 }
