@@ -240,6 +240,9 @@ func (vm *VM) initialiseBrowser(jm *jsModule) error {
 	jm.image = uint8Array.New(in.mem.Get("buffer")).Call("slice")
 	jm.pages = jm.image.Length() / 65536
 	in.save.Invoke()
+	// wazero closes the instance _initialize ran on; this one is kept, so
+	// it must not keep what its WASI state learnt (closed descriptors).
+	in.env.closed = [3]bool{}
 	in.env.stderr = &boundedBuffer{}
 	jm.idle = append(jm.idle, in)
 	return nil
