@@ -87,6 +87,12 @@ type jsInstance struct {
 	size uint64
 }
 
+// immediate are the host functions that never wait for the host's
+// storage (they touch only the call's own buffers and context): they
+// answer synchronously, without suspending the guest.
+var immediate = map[string]bool{"take": true, "output": true, "abort": true, "log": true,
+	"context": true, "parameters": true}
+
 var hostByName = func() map[string]*hostFn {
 	m := map[string]*hostFn{}
 	for i := range hostFns {
@@ -256,7 +262,7 @@ func (jm *jsModule) instantiate() (*jsInstance, error) {
 	for i, imp := range jm.imports {
 		f := js.FuncOf(in.hostFunc(jm.handlers[i], imp))
 		in.funcs = append(in.funcs, f)
-		if jm.handlers[i].host != nil {
+		if hd := jm.handlers[i]; hd.host != nil && !immediate[hd.name] {
 			// Host functions may wait for storage: the guest's stack is
 			// suspended until the promise f returns settles.
 			h.Set(strconv.Itoa(i), wasmNS.Get("Suspending").New(f))
@@ -337,7 +343,7 @@ func (in *jsInstance) hostFunc(h jsHandler, imp funcImport) func(js.Value, []js.
 			}
 			// No WASI function this engine answers reads an i64 argument.
 		}
-		if h.host == nil {
+		if h.host == nil || immediate[h.name] {
 			r := in.dispatch(h, p)
 			if len(imp.results) == 0 {
 				return nil
