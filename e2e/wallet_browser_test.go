@@ -149,7 +149,7 @@ func wgql(t testing.TB, ctx context.Context, b *browser.Browser, query string, v
 // headless Chromium against a real local network: it creates a vault,
 // claims a chain from the faucet, sends tokens to a CLI wallet and takes
 // tokens back from it, uses an application (executed in the browser by
-// wazero's interpreter) and finds everything again after a reload.
+// the browser's WebAssembly engine) and finds everything again after a reload.
 func TestWalletInBrowser(t *testing.T) {
 	needBrowser(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
