@@ -57,7 +57,7 @@ func artifacts(t *testing.T) string {
 			t.Fatal(err)
 		}
 	} else {
-		d, err := os.MkdirTemp("", "myriad-artifacts-"+t.Name()+"-")
+		d, err := os.MkdirTemp("", "myriad-artifacts-"+strings.ReplaceAll(t.Name(), "/", "-")+"-")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -40,17 +40,20 @@ const (
 // get distinct chains, the validators agree on every block of the faucet
 // chain, the Worker killed while claims are in flight goes on after a
 // restart on its storage without a conflicting block, and the claim after
-// the address's burst is refused with RATE_LIMITED. It logs the claim latency (p50) of the Worker and of the
+// the address's burst is refused with RATE_LIMITED; the extension onboards
+// a new wallet against the Worker. It logs the claim latency (p50) of the Worker and of the
 // native faucet, measured alternately in this run.
 func TestFaucetWorker(t *testing.T) {
 	workerd := findWorkerd(t)
+	needBrowser(t)
+	built := buildExtension(t) // in the background, for the extension's onboarding
 	bundle := t.TempDir()
 	if out, err := exec.Command("bash", "../scripts/faucet-worker.sh", "build", bundle).CombinedOutput(); err != nil {
 		t.Fatalf("build the worker: %v\n%s", err, out)
 	} else {
 		t.Logf("%s", bytes.TrimSpace(out))
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	n, err := localnet.Up(ctx, localnet.Config{Dir: t.TempDir(), Validators: 4, Shards: 1,
 		ValidatorBin: filepath.Join(binDir, "myriad-validator")})
@@ -65,6 +68,7 @@ func TestFaucetWorker(t *testing.T) {
 	w := newCLI(t)
 	w.must(nil, "wallet", "init", "--faucet", url, "--with-new-chain")
 	w.expectBalance("100")
+	t.Run("extension", func(t *testing.T) { extensionOnWorkerFaucet(t, ctx, built, url) })
 
 	var workerLat, nativeLat []time.Duration
 	for range workerClaims {
