@@ -15,6 +15,8 @@
 #     (make browser, scripts/go_js_wasm_chromium_exec). Chromium is
 #     installed with apt-get when /usr/bin/chromium is missing and we are
 #     root. Without them `make browser` skips and says so, and fails in CI.
+#   - esbuild and @wallet-standard/* (npm ci in bridge): bundle the in-page
+#     provider (bridge/build.sh) for the extension and the bridge's tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -87,4 +89,14 @@ elif [[ ! -d scripts/browser/node_modules/playwright-core ||
 fi
 if [[ -d scripts/browser/node_modules/playwright-core ]]; then
 	echo "playwright-core $(node -p 'require("./scripts/browser/node_modules/playwright-core/package.json").version')"
+fi
+
+# esbuild and @wallet-standard/* (npm ci in bridge): bridge/build.sh bundles
+# the in-page provider with them, and bridge's tests load it in Chromium.
+if command -v npm >/dev/null && ((major >= 20)); then
+	if [[ ! -x bridge/node_modules/.bin/esbuild || bridge/package-lock.json -nt bridge/node_modules/.package-lock.json ]]; then
+		echo "setup: npm ci in bridge"
+		(cd bridge && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+	echo "esbuild $(bridge/node_modules/.bin/esbuild --version)"
 fi

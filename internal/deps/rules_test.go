@@ -83,5 +83,6 @@ var layers = map[string]int{
 	// package yet); like build/ they are leaves that nothing imports.
 	"extension": 4,
 	"manifest":  4,
+	"bridge":    4, // page-side JavaScript; its Go package only holds the provider's browser tests
 	".":         4, // a package at the module root
 }
