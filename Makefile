@@ -20,6 +20,7 @@
 #   make wallet  build the browser wallet core: dist/wallet/{wallet.wasm,wasm_exec.js,wallet.js}
 #   make extension  assemble the browser extension into dist/extension (load it
 #                unpacked; README.md says how)
+#   make dapps   serve the sample dApps (e2e/dapps) at http://127.0.0.1:8090/ (DAPPS_PORT)
 #
 # Adding a step: write a target and add it to the prerequisites of `check`
 # (fast, Go-only checks) or `test` (steps that install or start things, such
@@ -65,7 +66,7 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run build test setup check fmt vet tidy race cql wasm browser runtime-guests fuzz-smoke fuzz bench bench-browser apps faucet-worker wallet extension
+.PHONY: run build test setup check fmt vet tidy race cql wasm browser runtime-guests fuzz-smoke fuzz bench bench-browser apps faucet-worker wallet extension dapps
 
 run: build apps wallet extension
 	dist/bin/myriad $(RUN_ARGS)
@@ -161,6 +162,11 @@ wallet:
 # in-page provider.
 extension:
 	build/extension.sh dist/extension
+
+# dapps serves the sample dApps' pages (scripts/dapps.sh) until Ctrl-C; they
+# reach the wallet through the extension's window.myriad.
+dapps:
+	scripts/dapps.sh $(or $(DAPPS_PORT),8090)
 
 # apps builds every sample app (apps/NAME with contract/ and service/) as Wasm
 # reactors; apps/appstest.Build runs the same command for tests.
