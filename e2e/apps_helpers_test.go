@@ -97,11 +97,12 @@ func (c *cli) mutate(app, mutation string, args ...string) {
 	}
 }
 
-// service runs `myriad service` for the wallet until the test ends and
-// returns its base URL.
-func (c *cli) service(ctx context.Context) string {
+// service runs `myriad service` for the wallet (with more flags, such as
+// --allow-origin) until the test ends and returns its base URL.
+func (c *cli) service(ctx context.Context, flags ...string) string {
 	c.t.Helper()
-	cmd := exec.CommandContext(ctx, filepath.Join(binDir, "myriad"), "--wallet", c.wallet, "service", "--port", "0")
+	args := append([]string{"--wallet", c.wallet, "service", "--port", "0"}, flags...)
+	cmd := exec.CommandContext(ctx, filepath.Join(binDir, "myriad"), args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		c.t.Fatal(err)

@@ -24,7 +24,8 @@ export function short(id) {
 /** say shows a message in the status line (kind: info, ok or error). */
 export function say(message, kind = 'info') {
   const s = $('status');
-  s.textContent = message;
+  s.textContent = message.length > 400 ? `${message.slice(0, 400)}…` : message;
+  s.title = message;
   s.dataset.kind = kind;
 }
 
