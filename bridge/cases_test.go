@@ -125,20 +125,27 @@ var cases = []struct {
 		["accountsChanged",{"chains":["c1","c2"],"owner":"o1"}],
 		["disconnect",4900,true]],"isConnected":false}`},
 
-	{"4100 and myriad_disconnect forget the account", `async () => {
+	{"accountsChanged [] and myriad_disconnect forget the account; 4100 does not", `async () => {
 		const got = [];
 		myriad.on('accountsChanged', (a) => got.push(a));
 		stub.answers.myriad_connect = { result: { chains: ['c1'], owner: 'o1' } };
-		stub.answers.myriad_chains = { error: { code: 4100, message: 'revoked' } };
+		stub.answers.myriad_chains = { error: { code: 4100, message: 'locked' } };
 		stub.answers.myriad_disconnect = { result: null };
+		stub.emit('accountsChanged', ['c1']); // before the owner is known: left to the answer
+		await h.sleep(20);
 		await myriad.request({ method: 'myriad_connect' });
-		const revoked = (await h.outcome(myriad.request({ method: 'myriad_chains' }))).code;
+		const locked = (await h.outcome(myriad.request({ method: 'myriad_chains' }))).code;
+		const afterLocked = myriad.isConnected();
+		stub.emit('accountsChanged', ['c1', 'c2']);
+		stub.emit('accountsChanged', ['c1', 'c2']); // no change, no event
+		stub.emit('accountsChanged', []); // revoked in the extension
+		await h.sleep(20);
 		const afterRevoke = myriad.isConnected();
 		await myriad.request({ method: 'myriad_connect' });
 		const disconnected = await myriad.request({ method: 'myriad_disconnect' });
-		return { revoked, afterRevoke, disconnected, got, isConnected: myriad.isConnected() };
-	}`, `{"revoked":4100,"afterRevoke":false,"disconnected":null,
-		"got":[{"chains":["c1"],"owner":"o1"},null,{"chains":["c1"],"owner":"o1"},null],"isConnected":false}`},
+		return { locked, afterLocked, afterRevoke, disconnected, got, isConnected: myriad.isConnected() };
+	}`, `{"locked":4100,"afterLocked":true,"afterRevoke":false,"disconnected":null,
+		"got":[{"chains":["c1"],"owner":"o1"},{"chains":["c1","c2"],"owner":"o1"},null,{"chains":["c1"],"owner":"o1"},null],"isConnected":false}`},
 
 	{"wallet standard", `async () => {
 		const w = standardApp.wallet();

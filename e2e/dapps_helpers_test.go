@@ -17,22 +17,22 @@ import (
 	"github.com/myriadchain/myriad/internal/browser"
 )
 
-// dappSite serves the sample dApps (e2e/dapps) on 127.0.0.1 until the
+// dappServer serves the sample dApps (e2e/dapps) on 127.0.0.1 until the
 // test ends. With a relay config it also serves the in-page provider
 // (bridge/build.sh) and testdata/relay.js, and puts them into every page,
 // so the pages run without the extension; set the config before loading
 // a page.
-type dappSite struct {
+type dappServer struct {
 	URL    string // http://127.0.0.1:PORT/
 	Origin string // http://127.0.0.1:PORT
 	mu     sync.Mutex
 	config map[string]any // window.relayConfig; nil: no relay (the extension injects the provider)
 }
 
-func serveDapps(t testing.TB, relay bool) *dappSite {
+func serveDapps(t testing.TB, relay bool) *dappServer {
 	t.Helper()
 	root := repoRoot(t)
-	s := &dappSite{}
+	s := &dappServer{}
 	mux := http.NewServeMux()
 	pages := http.FileServer(http.Dir(filepath.Join(root, "e2e/dapps")))
 	if relay {
@@ -64,7 +64,7 @@ func serveDapps(t testing.TB, relay bool) *dappSite {
 }
 
 // setConfig sets window.relayConfig for the pages loaded after it.
-func (s *dappSite) setConfig(c map[string]any) {
+func (s *dappServer) setConfig(c map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.config = c
@@ -96,9 +96,9 @@ func withRelay(next http.Handler, dir string) http.Handler {
 	})
 }
 
-// artifacts returns the folder for the test's screenshots:
+// shotsDir returns the folder for the test's screenshots:
 // $MYRIAD_ARTIFACTS/NAME, or dist/artifacts/NAME in the repository.
-func artifacts(t testing.TB, name string) string {
+func shotsDir(t testing.TB, name string) string {
 	t.Helper()
 	base := os.Getenv("MYRIAD_ARTIFACTS")
 	if base == "" {

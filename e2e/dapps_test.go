@@ -42,7 +42,7 @@ func TestDappsOnService(t *testing.T) {
 	site := serveDapps(t, true)
 	svc := alice.service(ctx, "--allow-origin", site.Origin)
 	site.setConfig(map[string]any{"service": svc, "owner": n.oa, "chains": []string{n.a}})
-	shots := artifacts(t, "dapps-on-service")
+	shots := shotsDir(t, "dapps-on-service")
 	b := startBrowser(t, ctx, site.URL)
 	u := ui{t: t, ctx: ctx, b: b}
 	open := func(t *testing.T, page string) ui {

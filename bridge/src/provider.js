@@ -127,9 +127,9 @@ export class Provider extends Emitter {
     this.#pending.delete(id);
     clearTimeout(p.timer);
     if ('error' in reply && reply.error != null) {
-      const err = fromWire(reply.error);
-      if (err.code === codes.unauthorized) this.#setAccount(null);
-      p.reject(err);
+      // Not even 4100 forgets the account: the wallet also answers it for a
+      // mutation while locked; a revocation comes as accountsChanged [].
+      p.reject(fromWire(reply.error));
       return;
     }
     const result = reply.result === undefined ? null : reply.result;
@@ -141,7 +141,7 @@ export class Provider extends Emitter {
   #onEvent(name, data) {
     switch (name) {
       case 'accountsChanged':
-        this.#setAccount(data, true);
+        this.#accountsChanged(data);
         return;
       case 'disconnect':
         this.#account = null;
@@ -152,14 +152,25 @@ export class Provider extends Emitter {
     }
   }
 
+  // accountsChanged takes the wallet's event: the chain ids the site may
+  // use ([]: none) or a whole {chains, owner} (or null). Chain ids before
+  // the site knows its owner are left to myriad_connect's answer.
+  #accountsChanged(data) {
+    if (Array.isArray(data)) {
+      if (data.length === 0) this.#setAccount(null);
+      else if (this.#account) this.#setAccount({ chains: data, owner: this.#account.owner });
+      return;
+    }
+    this.#setAccount(data);
+  }
+
   // setAccount records the page's account ({chains, owner} or null) and
-  // tells the listeners of accountsChanged when it changed (always when the
-  // wallet says so).
-  #setAccount(account, fromWallet = false) {
+  // tells the listeners of accountsChanged when it changed.
+  #setAccount(account) {
     const next = validAccount(account);
     const changed = JSON.stringify(next) !== JSON.stringify(this.#account);
     this.#account = next;
-    if (changed || fromWallet) this.emit('accountsChanged', this.account);
+    if (changed) this.emit('accountsChanged', this.account);
   }
 }
 
