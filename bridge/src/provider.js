@@ -41,7 +41,7 @@ export function isMutation(query) {
 export class Provider extends Emitter {
   #config;
   #window;
-  #nextId = 1;
+  #nextId = firstId();
   #pending = new Map(); // id → {resolve, reject, timer, method}
   #account = null; // {chains, owner} while connected
 
@@ -172,6 +172,15 @@ export class Provider extends Emitter {
     this.#account = next;
     if (changed) this.emit('accountsChanged', this.account);
   }
+}
+
+// firstId picks where this page's request ids start: a random safe
+// integer at or above 2^32, so that they do not meet the ids of another script of the
+// page speaking the protocol by hand (the content script answers a
+// repeated id in flight with -32600).
+function firstId() {
+  const [hi, lo] = crypto.getRandomValues(new Uint32Array(2));
+  return 2 ** 32 + (hi % 2 ** 20) * 2 ** 32 + lo; // below 2^53 - 2^32: room to count up
 }
 
 // validAccount returns {chains, owner} from what the wallet sent, or null.
