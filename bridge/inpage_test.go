@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,6 +20,7 @@ import (
 // serves them with testdata from two origins: the page's and another.
 func site(t *testing.T) (page, other string) {
 	t.Helper()
+	trackSources(t)
 	dir := t.TempDir()
 	if out, err := exec.Command("./build.sh", dir).CombinedOutput(); err != nil {
 		t.Fatalf("build.sh: %v\n%s", err, out)
@@ -42,6 +44,30 @@ func site(t *testing.T) (page, other string) {
 	t.Cleanup(a.Close)
 	t.Cleanup(b.Close)
 	return a.URL + "/", b.URL + "/"
+}
+
+// trackSources opens the files build.sh and esbuild read, so that go
+// test's cache, which only sees what the test process itself opens, runs
+// the test again when one of them changes.
+func trackSources(t *testing.T) {
+	t.Helper()
+	for _, dir := range []string{"src", "testdata"} {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			_, err = os.ReadFile(path)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"build.sh", "package.json", "package-lock.json"} {
+		if _, err := os.ReadFile(f); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // testLog writes the page's console into the test's log.
