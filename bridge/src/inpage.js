@@ -14,12 +14,22 @@ import { icon } from './icon.js';
 /** rdns names the wallet in announcements. */
 export const rdns = 'com.myriadchain.wallet';
 
+// uuid4 is a random UUID (version 4). crypto.randomUUID exists only in
+// secure contexts, and the provider also runs on plain http:// pages.
+function uuid4() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 function install() {
   if (window.myriad?.isMyriad) return; // injected twice (a reloaded extension): keep the first
   const provider = new Provider(window, globalThis.__myriadInpageConfig ?? {});
   Object.defineProperty(window, 'myriad', { value: provider, enumerable: true });
 
-  const info = Object.freeze({ uuid: crypto.randomUUID(), name: 'Myriad', icon, rdns });
+  const info = Object.freeze({ uuid: uuid4(), name: 'Myriad', icon, rdns });
   const detail = Object.freeze({ info, provider });
   const announce = () => window.dispatchEvent(new CustomEvent('myriad:announceProvider', { detail }));
   window.addEventListener('myriad:requestProvider', announce);
