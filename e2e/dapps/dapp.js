@@ -92,6 +92,7 @@ export class Dapp {
   }
 
   #account(a) {
+    if (!a && this.owner) say('The wallet no longer gives this site access: connect again.', 'error');
     this.owner = a?.owner ?? null;
     if (a && !params.get('chain')) this.chain = a.chains?.[0] ?? null;
     document.body.classList.toggle('connected', !!a);
