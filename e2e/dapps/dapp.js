@@ -23,6 +23,7 @@ export function short(id) {
 
 /** say shows a message in the status line (kind: info, ok or error). */
 export function say(message, kind = 'info') {
+  message = message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(); // errors may carry a guest's raw bytes
   const s = $('status');
   s.textContent = message.length > 400 ? `${message.slice(0, 400)}…` : message;
   s.title = message;
