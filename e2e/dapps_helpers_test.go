@@ -96,32 +96,26 @@ func withRelay(next http.Handler, dir string) http.Handler {
 	})
 }
 
-// shotsDir returns the folder for the test's screenshots:
-// $MYRIAD_ARTIFACTS/NAME, or dist/artifacts/NAME in the repository.
-func shotsDir(t testing.TB, name string) string {
-	t.Helper()
-	base := os.Getenv("MYRIAD_ARTIFACTS")
-	if base == "" {
-		base = filepath.Join(repoRoot(t), "dist/artifacts")
-	}
-	dir := filepath.Join(base, name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// ui drives a dApp page in the browser.
+// ui drives a dApp page in the browser; its screenshots go to shots.
 type ui struct {
-	t   testing.TB
-	ctx context.Context
-	b   *browser.Browser
+	t     testing.TB
+	ctx   context.Context
+	p     *browser.Page
+	shots string
 }
 
 // eval runs a JavaScript function of arg in the page.
 func (u ui) eval(fn string, arg, out any) {
 	u.t.Helper()
-	if err := u.b.Eval(u.ctx, fn, arg, out); err != nil {
+	if err := u.p.Eval(u.ctx, fn, arg, out); err != nil {
+		u.t.Fatal(err)
+	}
+}
+
+// press presses key in the element selector names, as a user would.
+func (u ui) press(selector, key string) {
+	u.t.Helper()
+	if err := u.p.Press(u.ctx, selector, key); err != nil {
 		u.t.Fatal(err)
 	}
 }
@@ -140,7 +134,7 @@ func (u ui) wait(what, cond string, timeout time.Duration) string {
 		}
 		return status();
 	}`, cond)
-	if err := u.b.Eval(u.ctx, fn, timeout.Milliseconds(), &status); err != nil {
+	if err := u.p.Eval(u.ctx, fn, timeout.Milliseconds(), &status); err != nil {
 		u.t.Fatalf("waiting for %s: %v", what, err)
 	}
 	return status
@@ -178,11 +172,11 @@ func (u ui) mutation(what string) (hash, status string) {
 	return hash, status
 }
 
-// screenshot saves the page as dir/name.png.
-func (u ui) screenshot(dir, name string) {
+// screenshot saves the page as name.png in u.shots.
+func (u ui) screenshot(name string) {
 	u.t.Helper()
-	path := filepath.Join(dir, name+".png")
-	if err := u.b.Screenshot(u.ctx, path); err != nil {
+	path := filepath.Join(u.shots, name+".png")
+	if err := u.p.Screenshot(u.ctx, path); err != nil {
 		u.t.Fatal(err)
 	}
 	u.t.Logf("screenshot %s", path)

@@ -15,7 +15,7 @@ import (
 // alice's CLI wallet through its node service. Each page connects, shows
 // its application's state and makes a block through its form; a rejected
 // mutation shows code 4001; the counter is driven by keyboard only.
-// Screenshots go to dist/artifacts/dapps-on-service (or $MYRIAD_ARTIFACTS).
+// Screenshots go to artifacts(t).
 func TestDappsOnService(t *testing.T) {
 	needBrowser(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
@@ -42,46 +42,35 @@ func TestDappsOnService(t *testing.T) {
 	site := serveDapps(t, true)
 	svc := alice.service(ctx, "--allow-origin", site.Origin)
 	site.setConfig(map[string]any{"service": svc, "owner": n.oa, "chains": []string{n.a}})
-	shots := shotsDir(t, "dapps-on-service")
+	shots := artifacts(t)
 	b := startBrowser(t, ctx, site.URL)
-	u := ui{t: t, ctx: ctx, b: b}
+	u := ui{t: t, ctx: ctx, p: b.Page(""), shots: shots}
 	open := func(t *testing.T, page string) ui {
 		t.Helper()
-		u := ui{t: t, ctx: ctx, b: b}
-		if err := b.Goto(ctx, fmt.Sprintf("%s%s.html?app=%s", site.URL, page, apps[page])); err != nil {
+		u := ui{t: t, ctx: ctx, p: b.Page(""), shots: shots}
+		if err := u.p.Goto(ctx, fmt.Sprintf("%s%s.html?app=%s", site.URL, page, apps[page])); err != nil {
 			t.Fatal(err)
 		}
 		return u
 	}
-	u.screenshot(shots, "index")
+	u.screenshot("index")
 
 	t.Run("counter", func(t *testing.T) {
 		u := open(t, "counter")
 		u.wait("the wallet", `!document.getElementById('connect').disabled`, 20*time.Second)
-		// Keyboard only: Tab to Connect, Enter; Tab to the amount, type, Enter.
-		for _, k := range []string{"Tab", "Enter"} {
-			if err := b.Press(ctx, k); err != nil {
-				t.Fatal(err)
-			}
-		}
+		// Keyboard only: Enter on Connect; then in the amount field select
+		// all, type 2, Enter.
+		u.press("#connect", "Enter")
 		u.wait("the value", `document.getElementById('value').textContent === '40'`, 2*time.Minute)
-		for _, k := range []string{"Tab", "Control+A"} {
-			if err := b.Press(ctx, k); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := b.Type(ctx, "2"); err != nil {
-			t.Fatal(err)
-		}
-		if err := b.Press(ctx, "Enter"); err != nil {
-			t.Fatal(err)
+		for _, k := range []string{"Control+A", "2", "Enter"} {
+			u.press(`#increment input[name="value"]`, k)
 		}
 		hash, status := u.mutation("increment")
 		if len(hash) != 64 || !strings.Contains(status, "Add 2: done") {
 			t.Fatalf("increment: block %q, status %q", hash, status)
 		}
 		u.wait("the new value", `document.getElementById('value').textContent === '42'`, time.Minute)
-		u.screenshot(shots, "counter")
+		u.screenshot("counter")
 
 		// The user rejects the next block: the page says so, with the code.
 		u.eval(`() => { window.relay.reject = true; }`, nil, nil)
@@ -92,7 +81,7 @@ func TestDappsOnService(t *testing.T) {
 		if v := u.text("#value"); v != "42" {
 			t.Errorf("value after a rejection = %s, want 42", v)
 		}
-		u.screenshot(shots, "counter-rejected")
+		u.screenshot("counter-rejected")
 	})
 
 	t.Run("fungible", func(t *testing.T) {
@@ -109,7 +98,7 @@ func TestDappsOnService(t *testing.T) {
 		if rows := u.text("#accounts"); !strings.Contains(rows, "2.5") || !strings.Contains(rows, "97.5") {
 			t.Errorf("accounts = %q, want bob's 2.5 and alice's 97.5", rows)
 		}
-		u.screenshot(shots, "fungible")
+		u.screenshot("fungible")
 	})
 
 	t.Run("social", func(t *testing.T) {
@@ -125,7 +114,7 @@ func TestDappsOnService(t *testing.T) {
 			t.Fatalf("follow: block %q, status %q", hash, status)
 		}
 		u.wait("following bob", fmt.Sprintf(`document.getElementById('following').textContent.includes(%q)`, n.b), time.Minute)
-		u.screenshot(shots, "social")
+		u.screenshot("social")
 	})
 
 	t.Run("auction", func(t *testing.T) {
@@ -141,7 +130,7 @@ func TestDappsOnService(t *testing.T) {
 		if hash, status := u.mutation("a low bid"); hash != "" || !strings.Contains(status, "does not beat") {
 			t.Errorf("low bid: block %q, status %q, want a refusal", hash, status)
 		}
-		u.screenshot(shots, "auction")
+		u.screenshot("auction")
 	})
 
 	t.Run("tictactoe", func(t *testing.T) {
@@ -152,6 +141,6 @@ func TestDappsOnService(t *testing.T) {
 			t.Fatalf("start: block %q, status %q", hash, status)
 		}
 		u.wait("the game", `document.querySelectorAll('#games a').length === 1`, time.Minute)
-		u.screenshot(shots, "tictactoe")
+		u.screenshot("tictactoe")
 	})
 }
