@@ -11,6 +11,7 @@
 #                (BROWSER_PKGS; scripts/go_js_wasm_chromium_exec)
 #   make fuzz    fuzz every target for longer (FUZZTIME=60s; FUZZ=regexp picks targets)
 #   make bench   go benchmarks (BENCH=regexp, PKGS=packages)
+#   make e2e-long  every end-to-end test, the long ones too (MYRIAD_E2E_LONG=1)
 #   make bench-browser  the wallet core in headless Chromium on a local network
 #                (cold start, queries, first use of an app, transfers; ms-p50)
 #   make apps    build the sample apps to dist/apps/NAME/{contract,service}.wasm
@@ -66,7 +67,7 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run build test setup check fmt vet tidy race cql wasm browser runtime-guests fuzz-smoke fuzz bench bench-browser apps faucet-worker wallet extension dapps
+.PHONY: run build test setup check fmt vet tidy race cql wasm browser runtime-guests fuzz-smoke fuzz bench bench-browser e2e-long apps faucet-worker wallet extension dapps
 
 run: build apps wallet extension
 	dist/bin/myriad $(RUN_ARGS)
@@ -149,6 +150,9 @@ fuzz:
 
 bench:
 	$(GO) test -run='^$$' -bench='$(BENCH)' -benchmem $(PKGS)
+
+e2e-long:
+	MYRIAD_E2E_LONG=1 $(GO) test -timeout 40m -v ./e2e 2>&1 | $(call gotest-summary,e2e)
 
 bench-browser:
 	$(GO) test -run='^$$' -bench='WalletInBrowser' -benchtime=$(or $(BENCHTIME),10x) -timeout 30m ./e2e

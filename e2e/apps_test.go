@@ -38,6 +38,7 @@ func (n *appNet) wallet(t *testing.T) *cli {
 // TestApps runs the sample applications on a real network: published and
 // created through the CLI, used through the CLI and the node service.
 func TestApps(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
 	// Cancelled after netUp's cleanup has interrupted net up, so that net
 	// up stops its validators instead of being killed and orphaning them.

@@ -19,6 +19,7 @@ import (
 // photographed (artifacts(t)).
 func TestDappsWithExtension(t *testing.T) {
 	needBrowser(t)
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
 	t.Cleanup(cancel)
 	start := time.Now()

@@ -17,7 +17,9 @@ import (
 // mutation shows code 4001; the counter is driven by keyboard only.
 // Screenshots go to artifacts(t).
 func TestDappsOnService(t *testing.T) {
+	long(t)
 	needBrowser(t)
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
 	t.Cleanup(cancel)
 	net := netUp(t, ctx)

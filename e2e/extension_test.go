@@ -22,6 +22,7 @@ const extPassword = "correct horse battery"
 // after a browser restart. Screenshots go to artifacts(t).
 func TestExtension(t *testing.T) {
 	needBrowser(t)
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	t.Cleanup(cancel)
 	start := time.Now()

@@ -152,6 +152,7 @@ func wgql(t testing.TB, ctx context.Context, b *browser.Browser, query string, v
 // the browser's WebAssembly engine) and finds everything again after a reload.
 func TestWalletInBrowser(t *testing.T) {
 	needBrowser(t)
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
 	t.Cleanup(cancel)
 	net := netUp(t, ctx)

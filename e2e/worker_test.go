@@ -46,6 +46,7 @@ const (
 func TestFaucetWorker(t *testing.T) {
 	workerd := findWorkerd(t)
 	needBrowser(t)
+	t.Parallel()
 	built := buildExtension(t) // in the background, for the extension's onboarding
 	bundle := t.TempDir()
 	if out, err := exec.Command("bash", "../scripts/faucet-worker.sh", "build", bundle).CombinedOutput(); err != nil {
