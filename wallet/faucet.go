@@ -1,13 +1,10 @@
 package wallet
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 
 	"github.com/myriadchain/myriad/core/chain"
@@ -33,8 +30,6 @@ var ErrFaucet = errors.New("wallet: faucet refused")
 //	mutation { claim(owner: "HEX") }  the new chain's description: {"parent": CHAIN, "height": H, "index": I}
 type GraphQLFaucet struct {
 	URL string
-	// HTTP is the client to use; nil: http.DefaultClient.
-	HTTP *http.Client
 	// ParseGenesis decodes genesisConfig; nil: ParseGenesisFile (the
 	// format validators, `myriad net up` and the faucets use) or, failing
 	// that, ParseGenesis (the wallet document's encoding).
@@ -78,30 +73,24 @@ type gqlResponse struct {
 	} `json:"errors"`
 }
 
-// do posts a GraphQL request and returns the field of its data.
+// maxFaucetAnswer bounds the answer read from a faucet (a genesis is
+// far smaller).
+const maxFaucetAnswer = 16 << 20
+
+// do posts a GraphQL request and returns the field of its data. The POST
+// itself is the platform's (post): net/http natively, fetch in a browser.
 func (f *GraphQLFaucet) do(ctx context.Context, query, field string) (json.RawMessage, error) {
 	body, _ := json.Marshal(map[string]string{"query": query})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.URL, bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("wallet: faucet: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	hc := f.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
+	status, b, err := post(ctx, f.URL, "application/json", body)
 	if err != nil {
 		return nil, fmt.Errorf("wallet: faucet %s: %w", f.URL, err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return nil, fmt.Errorf("wallet: faucet %s: %w", f.URL, err)
+	if len(b) > maxFaucetAnswer {
+		return nil, fmt.Errorf("wallet: faucet %s: answer larger than %d bytes", f.URL, maxFaucetAnswer)
 	}
 	var r gqlResponse
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("wallet: faucet %s: HTTP %d, not a GraphQL answer: %.200q", f.URL, resp.StatusCode, b)
+		return nil, fmt.Errorf("wallet: faucet %s: HTTP %d, not a GraphQL answer: %.200q", f.URL, status, b)
 	}
 	if len(r.Errors) > 0 {
 		msgs := make([]string, len(r.Errors))
