@@ -44,9 +44,10 @@ PKGS ?= ./...
 CQL_PKGS ?= ./storage/cql/... ./e2e/cql/...
 # WASM_PKGS are tested under GOOS=js GOARCH=wasm in Node: the protocol core, the
 # faucet Worker's glue (its kv.Store through js/storage.mjs on a fake storage),
-# the wallet's vault (sealing through Node's WebCrypto), and later the
-# browser-side packages that need no browser API.
-WASM_PKGS ?= ./core/... ./faucet/worker/... ./cmd/faucet-worker ./wallet/vault
+# the wallet core (its faucet client over a stubbed fetch), the wallet's vault
+# (sealing through Node's WebCrypto), and later the browser-side packages that
+# need no browser API.
+WASM_PKGS ?= ./core/... ./faucet/worker/... ./cmd/faucet-worker ./wallet ./wallet/vault
 # BROWSER_PKGS are tested under GOOS=js GOARCH=wasm in Debian's headless
 # Chromium, for the APIs Node lacks (IndexedDB, Web Locks) and for the
 # browser's own WebCrypto and WebAssembly: storage-idb, the vault (also in
