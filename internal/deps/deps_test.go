@@ -296,6 +296,30 @@ func TestWasmBuildExcludes(t *testing.T) {
 	}
 }
 
+// TestWalletWasmImporters checks that in the browser wallet's build only
+// the packages walletWasmImporters lists import its packages, and that
+// each of them still does.
+func TestWalletWasmImporters(t *testing.T) {
+	pkgs := list(t, jsWasm, walletWasm)
+	byPath := map[string]pkg{}
+	for _, q := range pkgs {
+		byPath[q.ImportPath] = q
+	}
+	for _, r := range walletWasmImporters {
+		for _, q := range pkgs {
+			if slices.Contains(q.Imports, r.path) && !slices.Contains(r.importers, q.ImportPath) {
+				t.Errorf("in the browser wallet's build (%s, js/wasm), %s imports %s: %s\n\t%s", walletWasm, q.ImportPath, r.path,
+					r.why, strings.Join(importChain(byPath, q.ImportPath), "\n\timports "))
+			}
+		}
+		for _, imp := range r.importers {
+			if q, ok := byPath[imp]; !ok || !slices.Contains(q.Imports, r.path) {
+				t.Errorf("%s no longer imports %s in the browser wallet's build: remove it from walletWasmImporters", imp, r.path)
+			}
+		}
+	}
+}
+
 // importChain returns the shortest chain of imports from one of the
 // packages go list matched to target.
 func importChain(byPath map[string]pkg, target string) []string {

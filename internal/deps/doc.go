@@ -10,12 +10,15 @@
 //     down to core (layers);
 //   - the browser build (GOOS=js GOARCH=wasm, ./wallet/... and ./core/...)
 //     never pulls in pebble, os/exec or net/http/pprof (wasmBanned);
+//   - in the browser wallet's build (cmd/wallet-wasm), only the listed
+//     packages import net/http, whose client would weigh 0.7 MB brotli
+//     (walletWasmImporters);
 //   - every package has a package comment.
 //
 // The tests run `go list -deps -json` for native, js/wasm and wasip1/wasm and
 // check only direct imports of the module's own packages (go list's Imports
 // field, not test imports: tests may read testdata files), except the wasm
-// rule, which is about everything linked into the binary. Run them with
+// rules, which are about everything linked into the binary. Run them with
 //
 //	go test ./internal/deps
 //

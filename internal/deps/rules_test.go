@@ -54,6 +54,39 @@ var wasmBanned = []rule{
 // wasmBanned. Patterns whose folder does not exist yet are skipped.
 var wasmRoots = []string{"./core/...", "./wallet/...", "./storage-idb/...", "./node-client/...", "./cmd/wallet-wasm"}
 
+// importerRule allows only the listed packages (importers) to import path.
+type importerRule struct {
+	path      string
+	importers []string
+	why       string
+}
+
+// walletWasm is the browser wallet: the binary whose size users download.
+const walletWasm = "./cmd/wallet-wasm"
+
+// walletWasmImporters limits which packages of the browser wallet's js/wasm
+// build may import a package that costs little to import and a lot to use.
+// graphql-go calls reflect's Method(i), so the linker keeps every exported
+// method of every type that reaches an interface: one *http.Client in the
+// wallet linked net/http's whole client (docs/benchmarks.md, "wallet.wasm
+// size"). An importer listed here that no longer imports the package fails
+// the test too, so the list only shrinks.
+var walletWasmImporters = []importerRule{
+	{
+		path: "net/http",
+		importers: []string{
+			// for Dial's signature (it returns an *http.Response); in a
+			// browser, the browser's WebSocket does the work
+			"github.com/coder/websocket",
+			// HTTPNode and PostFrame, for the faucet Worker: the wallet
+			// must not call them
+			"github.com/myriadchain/myriad/node-client",
+		},
+		why: "an http.Client links net/http's HTTP/1.1 and HTTP/2 client with crypto/tls and crypto/x509, " +
+			"about 0.7 MB of wallet.wasm's brotli download: in the browser, post with fetch (wallet/faucet_fetch.go)",
+	},
+}
+
 // layers gives each top-level folder of the module a tier. A package may
 // import packages in its own folder and in folders of a lower tier, never
 // sideways or up ("cmd → wallet/validator/faucet → node-client/runtime/storage
