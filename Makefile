@@ -158,7 +158,8 @@ e2e-long:
 bench-browser:
 	$(GO) test -run='^$$' -bench='WalletInBrowser' -benchtime=$(or $(BENCHTIME),10x) -timeout 30m ./e2e
 
-# wallet builds the browser wallet core and prints its size (build/wallet.sh).
+# wallet builds the browser wallet core, prints its size and fails over the
+# 3 MB brotli budget (build/wallet.sh; WALLET_MAX_BROTLI).
 wallet:
 	build/wallet.sh dist/wallet
 
