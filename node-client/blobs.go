@@ -105,11 +105,12 @@ func withBlobs[T any](ctx context.Context, c *Client, n Node, fn func() (T, erro
 }
 
 // executeLocal executes b on the local state, fetching the blobs it needs
-// from validators; the state is rolled back.
-func (c *Client) executeLocal(ctx context.Context, b *block.Block) (*block.Outcome, error) {
+// from validators; the state is rolled back. If d is not nil, it gets the
+// balance changes and application runs of the execution.
+func (c *Client) executeLocal(ctx context.Context, b *block.Block, d *DryRun) (*block.Outcome, error) {
 	for range maxBlobRounds {
 		s := c.local(ctx)
-		out, err := s.Execute(b, chain.ExecOptions{})
+		out, err := executeObserved(s, b, d)
 		s.Tx.Rollback()
 		missing := app.MissingBlobs(err)
 		if missing == nil {
@@ -138,4 +139,29 @@ func (c *Client) PublishBlobs(ctx context.Context, blobs []app.Blob) (*block.Cer
 		ops[i] = system.PublishBlob(b.ID())
 	}
 	return c.Execute(ctx, ops...)
+}
+
+// executeObserved executes b on s, filling d (if not nil) with what the
+// execution did; the caller rolls s back.
+func executeObserved(s *chain.State, b *block.Block, d *DryRun) (*block.Outcome, error) {
+	if d == nil {
+		return s.Execute(b, chain.ExecOptions{})
+	}
+	before, err := balances(s)
+	if err != nil {
+		return nil, err
+	}
+	d.Runs = d.Runs[:0]
+	out, err := s.Execute(b, chain.ExecOptions{OnRun: func(a ids.ApplicationID, e app.Entry) {
+		d.Runs = append(d.Runs, AppRun{App: a, Entry: e})
+	}})
+	if err != nil {
+		return nil, err
+	}
+	after, err := balances(s)
+	if err != nil {
+		return nil, err
+	}
+	d.Balances = balanceChanges(before, after)
+	return out, nil
 }

@@ -32,6 +32,12 @@ func pendingKey(id ids.ChainID) []byte { return append([]byte("p/"), id[:]...) }
 // height, after checking that it executes in the local node. Nothing is
 // stored or sent.
 func (c *Client) NewBlock(ctx context.Context, txs []block.Transaction) (*block.Block, error) {
+	return c.newBlock(ctx, txs, nil)
+}
+
+// newBlock is NewBlock; if d is not nil, the local execution also fills
+// d's balance changes and application runs.
+func (c *Client) newBlock(ctx context.Context, txs []block.Transaction, d *DryRun) (*block.Block, error) {
 	if _, _, err := c.committee(ctx); err != nil {
 		return nil, err
 	}
@@ -47,8 +53,12 @@ func (c *Client) NewBlock(ctx context.Context, txs []block.Transaction) (*block.
 	s.Tx.Rollback()
 	// Executed like a proposal: the blobs of an application the chain
 	// meets first are fetched from the validators.
-	if _, err := c.executeLocal(ctx, b); err != nil {
+	out, err := c.executeLocal(ctx, b, d)
+	if err != nil {
 		return nil, fmt.Errorf("client: execute block locally: %w", err)
+	}
+	if d != nil {
+		d.Outcome = out
 	}
 	return b, nil
 }

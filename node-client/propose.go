@@ -63,7 +63,7 @@ func (c *Client) rejectFailing(ctx context.Context, txs []block.Transaction) err
 	for range len(txs) + 1 {
 		b := block.Block{Chain: c.Chain, Epoch: epoch, Height: tip.NextHeight, Timestamp: max(c.Now(), tip.Timestamp),
 			Previous: tip.Hash, Signer: c.Key.Owner(), Transactions: txs}
-		_, err := c.executeLocal(ctx, &b)
+		_, err := c.executeLocal(ctx, &b, nil)
 		var te *chain.TxError
 		if err == nil || !errors.As(err, &te) || te.Index >= len(txs) {
 			return nil // other failures are the proposal's to report
@@ -194,7 +194,7 @@ func (c *Client) roundAndLock(ctx context.Context, b *block.Block) (block.Round,
 
 // drive executes p locally, gathers votes and makes the block final.
 func (c *Client) drive(ctx context.Context, com *committee.Committee, p *block.Proposal) (*block.Certificate, error) {
-	out, err := c.executeLocal(ctx, &p.Block)
+	out, err := c.executeLocal(ctx, &p.Block, nil)
 	if err != nil {
 		return nil, fmt.Errorf("client: execute block locally: %w", err)
 	}

@@ -116,6 +116,7 @@ type execution struct {
 	burnt   uint64 // fuel used by the block's transactions so far
 	written uint64
 	stack   []ids.ApplicationID
+	onRun   func(ids.ApplicationID, app.Entry)
 	events  []block.Event
 	results []byte
 }
@@ -267,6 +268,9 @@ func (x *execution) run(f *frame, e app.Entry, input []byte) ([]byte, error) {
 		return nil, app.ErrCallDepth
 	}
 	x.stack = append(x.stack, f.ctx.App)
+	if x.onRun != nil {
+		x.onRun(f.ctx.App, e)
+	}
 	defer func() { x.stack = x.stack[:len(x.stack)-1] }()
 	if x.seed.IsZero() {
 		x.seed = ids.Of("app-seed", x.b)

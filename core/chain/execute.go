@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/myriadchain/myriad/core/amount"
+	"github.com/myriadchain/myriad/core/app"
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/codec"
 	"github.com/myriadchain/myriad/core/committee"
@@ -39,6 +40,10 @@ type ExecOptions struct {
 	// Confirmed blocks may take bundles before delivery; the later
 	// delivery must then match.
 	BundlesMustBePresent bool
+	// OnRun, if set, is told of every application entry point the block
+	// runs, in order, synchronous calls between applications included (a
+	// wallet shows them before it signs). It must not touch the state.
+	OnRun func(id ids.ApplicationID, e app.Entry)
 }
 
 // CheckBlock checks a block against the chain's tip and committees without
@@ -92,6 +97,7 @@ func (s *State) Execute(b *block.Block, opts ExecOptions) (*block.Outcome, error
 	sc := &system.Context{Chain: s.ID, Height: b.Height, Timestamp: b.Timestamp, Signer: b.Signer}
 	s.created = nil
 	x := s.newExecution(b, sc, &fees)
+	x.onRun = opts.OnRun
 	for i, t := range b.Transactions {
 		sc.Outgoing, x.events, x.results = nil, nil, nil
 		if err := s.executeTx(x, &t, opts); err != nil {
