@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/myriadchain/myriad/core/amount"
@@ -10,6 +11,7 @@ import (
 	"github.com/myriadchain/myriad/core/ids"
 	"github.com/myriadchain/myriad/core/system"
 	"github.com/myriadchain/myriad/internal/testnet"
+	client "github.com/myriadchain/myriad/node-client"
 )
 
 // TestDryRun: a dry run reports the block's balance changes, messages and
@@ -65,10 +67,17 @@ func TestDryRun(t *testing.T) {
 		t.Errorf("the owner's account goes %s → %s, want 10 → 7", ownerAcct.Before, ownerAcct.After)
 	}
 
-	// The real block does what the dry run said.
-	cert, err := c.Execute(ctx, pay)
+	// The block the dry run made is the block proposed, and it does what
+	// the dry run said; it cannot be proposed twice.
+	cert, err := c.ProposeExactly(ctx, d.Block)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cert.Value.Block.Block.Hash() != d.Block.Hash() {
+		t.Errorf("ProposeExactly confirmed another block")
+	}
+	if _, err := c.ProposeExactly(ctx, d.Block); !errors.Is(err, client.ErrStaleBlock) {
+		t.Errorf("ProposeExactly of a confirmed block = %v, want ErrStaleBlock", err)
 	}
 	if out := cert.Value.Block.Outcome; out.Fees != d.Outcome.Fees || out.Fuel != d.Outcome.Fuel || len(out.Messages[0]) != 1 {
 		t.Errorf("the block's outcome (fees %s, fuel %d) differs from the dry run's (fees %s, fuel %d)",

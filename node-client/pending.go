@@ -195,21 +195,50 @@ func (c *Client) ProposeDurably(ctx context.Context, txs []block.Transaction) (*
 		if err != nil {
 			return nil, err
 		}
-		if err := c.SavePending(ctx, b); err != nil {
-			return nil, err
-		}
-		cert, err := c.ProposeBlock(ctx, b)
+		cert, err := c.proposeStored(ctx, b)
 		if errors.Is(err, ErrLockedBlock) {
-			// Another block took the height: ours can no longer be confirmed.
-			if err := c.ClearPending(ctx); err != nil {
-				return nil, err
-			}
 			continue
 		}
-		if err != nil {
-			return nil, err
-		}
-		return cert, c.ClearPending(ctx)
+		return cert, err
 	}
 	return nil, ErrLockedBlock
+}
+
+// ProposeExactly is ProposeDurably for a block made earlier (by DryRun,
+// shown to the user): it finishes any pending block, then stores b as
+// pending and drives exactly b. If the chain moved past b's height
+// meanwhile, it fails with ErrStaleBlock; if another block took the
+// height, with ErrLockedBlock. b is never rebuilt.
+func (c *Client) ProposeExactly(ctx context.Context, b *block.Block) (*block.Certificate, error) {
+	if b.Chain != c.Chain {
+		return nil, fmt.Errorf("client: block of %s proposed on %s", b.Chain.Short(), c.Chain.Short())
+	}
+	if _, err := c.RetryPending(ctx); err != nil {
+		return nil, err
+	}
+	if tip := c.local(ctx).Tip(); b.Height != tip.NextHeight || b.Previous != tip.Hash {
+		return nil, fmt.Errorf("%w: block %d of %s, next height %d", ErrStaleBlock, b.Height, b.Chain.Short(), tip.NextHeight)
+	}
+	return c.proposeStored(ctx, b)
+}
+
+// proposeStored stores b as the pending block, drives it, and forgets it
+// once it is confirmed or can no longer be (ErrLockedBlock: another block
+// took the height).
+func (c *Client) proposeStored(ctx context.Context, b *block.Block) (*block.Certificate, error) {
+	if err := c.SavePending(ctx, b); err != nil {
+		return nil, err
+	}
+	cert, err := c.ProposeBlock(ctx, b)
+	if errors.Is(err, ErrLockedBlock) {
+		// Another block took the height: ours can no longer be confirmed.
+		if err := c.ClearPending(ctx); err != nil {
+			return nil, err
+		}
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cert, c.ClearPending(ctx)
 }

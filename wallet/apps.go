@@ -87,6 +87,9 @@ func (w *Wallet) worker() *chain.Worker {
 // PublishBlobs publishes blobs (bytecode or data) from chain id: they are
 // stored locally, given to the validators, and a block publishes them.
 func (w *Wallet) PublishBlobs(ctx context.Context, id ids.ChainID, blobs ...app.Blob) (*block.Certificate, error) {
+	if dryRunsOf(ctx) != nil {
+		return nil, errors.New("wallet: publishing blobs uploads them: it has no dry run")
+	}
 	c, err := w.signer(ctx, id)
 	if err != nil {
 		return nil, err

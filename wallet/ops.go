@@ -120,7 +120,7 @@ func (w *Wallet) Execute(ctx context.Context, id ids.ChainID, ops ...block.Opera
 	for i := range ops {
 		txs[i] = block.Transaction{Operation: &ops[i]}
 	}
-	return c.ProposeDurably(ctx, txs)
+	return propose(ctx, c, txs)
 }
 
 // ProcessInbox takes chain id's waiting incoming bundles into a block (on
@@ -137,7 +137,7 @@ func (w *Wallet) ProcessInbox(ctx context.Context, id ids.ChainID) (*block.Certi
 	if err != nil || len(txs) == 0 {
 		return nil, err
 	}
-	return c.ProposeDurably(ctx, txs)
+	return propose(ctx, c, txs)
 }
 
 // Transfer moves a from an account of a chain the wallet owns (zero
