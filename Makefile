@@ -4,7 +4,7 @@
 #                dist/apps, and start a local network (4 validators x 2 shards
 #                on pebble, and a faucet): myriad net up
 #   make test    install what is needed, then every check: what CI runs
-#   make check   gofmt, go vet, go mod tidy, go test -race, the core's tests
+#   make check   gofmt, go vet, go mod tidy, the extension's JS unit tests, go test -race, the core's tests
 #                under js/wasm in Node, the browser-side packages' tests in
 #                headless Chromium, and a short fuzz of every fuzz target
 #   make browser the browser-side packages' tests in headless Chromium
@@ -68,7 +68,7 @@ gotest-summary = awk '{ print } \
 	/^FAIL[ \t]+[^ \t]/  { failed++ } \
 	END { printf "go test $(1): %d packages ok, %d without tests, %d failed\n", ok, none, failed }'
 
-.PHONY: run build test setup check fmt vet tidy race cql wasm browser runtime-guests fuzz-smoke fuzz bench bench-browser e2e-long apps faucet-worker wallet extension dapps
+.PHONY: run build test setup check fmt vet tidy extension-js race cql wasm browser runtime-guests fuzz-smoke fuzz bench bench-browser e2e-long apps faucet-worker wallet extension dapps
 
 run: build apps wallet extension
 	dist/bin/myriad $(RUN_ARGS)
@@ -82,7 +82,12 @@ test: setup check cql
 setup:
 	scripts/setup.sh
 
-check: fmt vet tidy race wasm browser fuzz-smoke
+check: fmt vet tidy extension-js race wasm browser fuzz-smoke
+
+# extension-js runs the unit tests of the extension's JavaScript modules
+# (extension/**/*.test.mjs) in Node: the ones without a browser API.
+extension-js:
+	node --test extension/
 
 # fmt lists the files gofmt would change (skipping what go ignores).
 fmt:

@@ -16,6 +16,7 @@ mkdir -p "$out"
 build/wallet.sh "$out"
 cp -R extension/. "$out/"
 rm -f "$out/README.md"
+find "$out" -name '*.test.mjs' -delete # unit tests (make extension-js) stay out
 cp manifest/manifest.json "$out/manifest.json"
 if [[ -x bridge/build.sh ]]; then
 	tmp=$(mktemp -d)

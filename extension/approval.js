@@ -3,6 +3,7 @@
 // answer. Closing the window rejects.
 import { call } from './lib/rpc.js';
 import { h, short } from './lib/dom.js';
+import { describe } from './lib/preview.js';
 
 const id = Number(new URLSearchParams(location.search).get('id'));
 const main = document.getElementById('main');
@@ -30,15 +31,38 @@ function connect(d) {
 }
 
 function mutation(d) {
+  const p = describe(d.preview);
   return [
-    h('h2', {}, 'Sign a block?'),
-    h('p', {}, h('span', { class: 'mono', 'data-testid': 'origin' }, d.origin), ' asks the wallet to run:'),
+    h('h2', {}, p.blocks.length > 1 ? `Sign ${p.blocks.length} blocks?` : p.empty ? 'Allow this request?' : 'Sign a block?'),
+    h('p', {}, h('span', { class: 'mono', 'data-testid': 'origin' }, d.origin),
+      p.empty ? ' asks the wallet to run a request that signs no block.' : ' asks the wallet to sign what follows. The wallet ran it on its own copy of your chain:'),
+    ...p.blocks.map(block),
+    p.unknown ? h('p', { class: 'error' }, 'The wallet could not work out what this request does. Reject it unless you trust the site.') : '',
+    h('details', {}, h('summary', {}, d.applicationId
+      ? `The request, to application ${short(d.applicationId)} on chain ${short(d.chainId)}`
+      : 'The request, to the wallet\'s GraphQL'),
     h('pre', { 'data-testid': 'query' }, d.query),
-    Object.keys(d.variables ?? {}).length ? h('pre', {}, JSON.stringify(d.variables, null, 2)) : '',
-    d.applicationId ? h('p', { class: 'muted' }, `Application ${short(d.applicationId)} on chain ${short(d.chainId)}.`)
-      : h('p', { class: 'muted' }, 'On the wallet\'s own GraphQL (transfers, chains).'),
-    h('p', {}, 'Approving signs a block on your chain with your key.'),
+    Object.keys(d.variables ?? {}).length ? h('pre', {}, JSON.stringify(d.variables, null, 2)) : ''),
+    p.empty ? '' : h('p', {}, 'Approving signs exactly this with your key; if your chain changes before it is sent, nothing is signed.'),
   ];
+}
+
+// block shows one previewed block: what it does, then what it costs.
+function block(b) {
+  return h('section', { class: 'card', 'data-testid': 'preview' },
+    h('h3', {}, b.title),
+    b.operations.length ? h('ul', { 'data-testid': 'preview-operations' }, b.operations.map((o) => h('li', {}, o))) : '',
+    b.bundles ? h('p', {}, b.bundles) : '',
+    b.balances.length ? h('table', { 'data-testid': 'preview-balances' },
+      h('tr', {}, h('th', {}, 'Balance'), h('th', {}, 'Change'), h('th', {}, 'After')),
+      b.balances.map((c) => h('tr', { 'data-testid': 'preview-balance' },
+        h('td', {}, c.account), h('td', { class: c.negative ? 'bad' : 'ok' }, c.change), h('td', {}, c.after)))) : '',
+    b.messages.length ? [h('h3', {}, 'Messages sent'), h('ul', {}, b.messages.map((m) =>
+      h('li', { 'data-testid': 'preview-message' }, `To chain ${m.to}: ${m.text}`)))] : '',
+    b.applications.length ? [h('h3', {}, 'Applications run'), h('ul', {}, b.applications.map((a) =>
+      h('li', { 'data-testid': 'preview-application' }, a)))] : '',
+    h('p', { class: 'muted', 'data-testid': 'preview-cost' }, b.cost),
+    b.warnings.map((w) => h('p', { class: 'error' }, w)));
 }
 
 // Chrome stops a service worker that receives no event for 30 s, and the

@@ -16,6 +16,10 @@ async function ask(op, ...args) {
   return answer.result;
 }
 
+// previews holds the preview functions of the policy requests in flight.
+const previews = new Map();
+let nextPolicy = 1;
+
 let lastSync = 0; // when the wallet last heard from the validators (ms)
 let subscribed = false;
 
@@ -23,9 +27,21 @@ const ready = (async () => {
   const wallet = await loadWallet({ name: 'extension' });
   // The core reports a refusal as DENIED with the policy's message; the
   // service worker maps the message back to the page's error code.
-  await wallet.setPolicy((req) => ask('offscreen.policy', req).catch((e) => {
-    throw e.code === undefined ? new Error(`wallet disconnected: ${e.message}`) : e;
-  }));
+  // A mutation's request carries preview(), the core's dry run of its
+  // blocks; the service worker asks for it (op preview) only once it has
+  // decided the site may ask at all.
+  await wallet.setPolicy(async (req) => {
+    const id = nextPolicy++;
+    if (typeof req.preview === 'function') previews.set(id, req.preview);
+    const { preview, ...plain } = req;
+    try {
+      return await ask('offscreen.policy', { ...plain, policyId: id });
+    } catch (e) {
+      throw e.code === undefined ? new Error(`wallet disconnected: ${e.message}`) : e;
+    } finally {
+      previews.delete(id);
+    }
+  });
   const token = await ask('offscreen.boot');
   if (token) {
     try {
@@ -84,6 +100,11 @@ const ops = {
   graphql: (w, query, variables, origin, target) => w.graphql(query, variables, origin, target),
   syncAll,
   reset: (w) => w.reset(),
+  preview: async (w, policyId) => {
+    const preview = previews.get(policyId);
+    if (!preview) throw Object.assign(new Error('no such request (it was answered or withdrawn)'), { code: 'BAD_REQUEST' });
+    return preview();
+  },
 };
 
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {

@@ -200,8 +200,18 @@ async function policy(req) {
   if (!req || typeof req.origin !== 'string' || !(await sites.has(req.origin))) return false;
   if (!req.mutation) return true;
   if ((await core('status')).locked) throw new WalletError(codes.unauthorized, 'the wallet is locked: unlock it in the extension');
+  // What the mutation would do, executed by the core in its local node;
+  // the core then signs exactly these blocks. A block that would fail is
+  // refused without troubling the user.
+  let preview;
+  try {
+    preview = await core('preview', req.policyId);
+  } catch (e) {
+    if (e.code === 'LOCKED') throw new WalletError(codes.unauthorized, 'the wallet is locked: unlock it in the extension');
+    throw new WalletError(codes.wouldFail, `the block would fail: ${e.message}`);
+  }
   const ok = await ask({ kind: 'mutation', origin: req.origin, query: req.query, variables: req.variables ?? {},
-    chainId: req.chainId || '', applicationId: req.applicationId || '' });
+    chainId: req.chainId || '', applicationId: req.applicationId || '', preview });
   if (!ok) throw new WalletError(codes.rejected, 'rejected by the user');
   await touch();
   return true;
@@ -290,9 +300,12 @@ function bridgeError(e) {
     if (/rejected by the user/.test(message)) return { code: codes.rejected, message: 'rejected by the user' };
     if (/wallet is locked/.test(message)) return { code: codes.unauthorized, message: 'the wallet is locked: unlock it in the extension' };
     if (/wallet disconnected/.test(message)) return { code: codes.disconnected, message: 'the wallet stopped while asking: try again' };
+    const fail = /the block would fail: (.*)$/s.exec(message);
+    if (fail) return { code: codes.wouldFail, message: `the block would fail: ${fail[1]}` };
     return { code: codes.unauthorized, message: 'this site is not connected' };
   }
   if (code === 'LOCKED') return { code: codes.unauthorized, message: 'the wallet is locked: unlock it in the extension' };
+  if (code === 'CHANGED') return { code: codes.wouldFail, message: `${message}: ask again` };
   return { code: -32603, message: `${code}: ${message}` };
 }
 

@@ -8,6 +8,7 @@ export const codes = {
   disconnected: 4900, // the wallet is unreachable
   invalidParams: -32602,
   limit: -32005, // too many requests or too large
+  wouldFail: -32003, // the block would fail (its preview says why), or changed since it was approved
   badRequest: 'BAD_REQUEST',
 };
 

@@ -30,6 +30,8 @@ const (
 	CodeFaucet        = "FAUCET"         // the faucet refused
 	CodeDenied        = "DENIED"         // the origin may not do that
 	CodeStorage       = "STORAGE"        // the browser's storage failed or is damaged
+	CodeWouldFail     = "WOULD_FAIL"     // the mutation's block would fail: its preview says why
+	CodeChanged       = "CHANGED"        // the mutation would now sign another block than the one approved
 	CodeInternal      = "INTERNAL"       // anything else
 )
 
@@ -54,6 +56,7 @@ var codes = []struct {
 	{wallet.ErrNotFound, CodeUnknownChain},
 	{wallet.ErrFaucet, CodeFaucet},
 	{wallet.ErrFormat, CodeStorage},
+	{wallet.ErrChanged, CodeChanged},
 }
 
 // classify returns the Error to report for err.

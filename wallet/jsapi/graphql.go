@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"syscall/js"
 
 	"github.com/myriadchain/myriad/wallet/gqlapi"
@@ -33,7 +34,12 @@ func (a *API) graphql(ctx context.Context, args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.permit(req); err != nil {
+	var pre *preview
+	if req.Mutation && req.Origin != "" {
+		pre = &preview{a: a, req: req}
+		defer pre.release()
+	}
+	if err := a.permit(req, pre); err != nil {
 		return nil, err
 	}
 	w, ql, err := a.service(ctx)
@@ -42,6 +48,10 @@ func (a *API) graphql(ctx context.Context, args []js.Value) (any, error) {
 	}
 	if req.Mutation && w.Locked() {
 		return nil, &Error{Code: CodeLocked, Message: "the wallet is locked: unlock it to sign blocks"}
+	}
+	if p := pre.approved(); p != nil {
+		// What is signed is what the policy was shown.
+		ctx = p.Approve(ctx)
 	}
 	if req.ApplicationID == "" {
 		return ql.Exec(ctx, gqlapi.Request{Query: req.Query, Variables: req.Variables}), nil
@@ -84,10 +94,88 @@ func graphqlRequest(args []js.Value) (*request, error) {
 	return &req, nil
 }
 
+// preview is the dry run of a mutation from a web origin, made when the
+// policy asks for it (request.preview()) — only after the policy has
+// decided the origin may ask at all, so an unconnected page cannot make
+// the wallet execute anything.
+type preview struct {
+	a   *API
+	req *request
+
+	once sync.Once
+	p    *gqlapi.Preview
+	err  error
+	fn   js.Func
+}
+
+// get makes the preview once.
+func (p *preview) get(ctx context.Context) (*gqlapi.Preview, error) {
+	p.once.Do(func() { p.p, p.err = p.make(ctx) })
+	return p.p, p.err
+}
+
+func (p *preview) make(ctx context.Context) (*gqlapi.Preview, error) {
+	w, ql, err := p.a.service(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if w.Locked() {
+		return nil, &Error{Code: CodeLocked, Message: "the wallet is locked: unlock it to sign blocks"}
+	}
+	var pre *gqlapi.Preview
+	if p.req.ApplicationID == "" {
+		pre, err = ql.DryRun(ctx, gqlapi.Request{Query: p.req.Query, Variables: p.req.Variables})
+	} else {
+		body, merr := json.Marshal(gqlapi.Request{Query: p.req.Query, Variables: p.req.Variables})
+		if merr != nil {
+			return nil, badRequest("graphql: variables: %v", merr)
+		}
+		pre, err = ql.DryRunApplication(ctx, p.req.ChainID, p.req.ApplicationID, body)
+	}
+	if errors.Is(err, gqlapi.ErrRequest) {
+		return nil, badRequest("%v", err)
+	} else if err != nil {
+		e := classify(err)
+		if e.Code == CodeInternal {
+			e.Code = CodeWouldFail
+		}
+		return nil, e
+	}
+	return pre, nil
+}
+
+// function returns request.preview: a function answering a Promise of the
+// preview.
+func (p *preview) function() js.Func {
+	p.fn = promise(func(ctx context.Context, _ []js.Value) (any, error) { return p.get(ctx) })
+	return p.fn
+}
+
+// approved is the preview made, if the policy asked for one.
+func (p *preview) approved() *gqlapi.Preview {
+	if p == nil {
+		return nil
+	}
+	done := false
+	p.once.Do(func() { done = true }) // never made: nothing to hold to
+	if done {
+		return nil
+	}
+	return p.p
+}
+
+func (p *preview) release() {
+	if p.fn.Truthy() {
+		p.fn.Release()
+	}
+}
+
 // permit lets the wallet's own pages (origin "") do anything, and asks
 // the policy that the host registered with setPolicy about every other
-// origin; with no policy, other origins are refused.
-func (a *API) permit(req *request) error {
+// origin; with no policy, other origins are refused. A mutation's request
+// carries pre's function, which the policy calls to see what the mutation
+// would do.
+func (a *API) permit(req *request, pre *preview) error {
 	if req.Origin == "" {
 		return nil
 	}
@@ -97,7 +185,11 @@ func (a *API) permit(req *request) error {
 	if policy.IsUndefined() || policy.IsNull() || policy.Type() != js.TypeFunction {
 		return &Error{Code: CodeDenied, Message: fmt.Sprintf("origin %s is not allowed to use the wallet", req.Origin)}
 	}
-	ok, err := await(policy.Invoke(value(req)))
+	r := value(req).(js.Value)
+	if pre != nil {
+		r.Set("preview", pre.function())
+	}
+	ok, err := await(policy.Invoke(r))
 	if err != nil {
 		return &Error{Code: CodeDenied, Message: fmt.Sprintf("origin %s: %v", req.Origin, err)}
 	}
@@ -168,7 +260,7 @@ func (a *API) subscribe(ctx context.Context, args []js.Value) (any, error) {
 		return nil, badRequest("subscribe: the fourth argument must be a function")
 	}
 	onEvent := args[3]
-	if err := a.permit(req); err != nil {
+	if err := a.permit(req, nil); err != nil {
 		return nil, err
 	}
 	a.mu.Lock()
