@@ -49,10 +49,13 @@ func TestDappsWithExtension(t *testing.T) {
 	dappTab := e.page("dapp")
 	dappTab.open(url(site, "counter"))
 	u := ui{t: t, ctx: ctx, p: dappTab.p, shots: shots}
-	approve := func(name, button string) {
+	approve := func(name, button string, check ...func(*tpage)) {
 		t.Helper()
 		a := e.waitPage(name, extURL("approval.html"))
 		a.wait(tid(button), time.Minute)
+		for _, c := range check {
+			c(a)
+		}
 		a.screenshot(name)
 		a.click(button)
 	}
@@ -68,7 +71,17 @@ func TestDappsWithExtension(t *testing.T) {
 
 	// A block, approved; another, rejected: 4001 on the page.
 	u.submit("increment", map[string]string{"value": "2"})
-	approve("approval-mutation", "approve")
+	approve("approval-mutation", "approve", func(a *tpage) {
+		// The preview names the application and its operation, as the
+		// wallet's node ran it.
+		counter := apps["counter"]
+		if got := a.text(tid("preview-application")); !strings.Contains(got, counter[:8]) || !strings.Contains(got, "runs an operation") {
+			t.Errorf("the approval's application run reads %q, want the counter %s", got, counter)
+		}
+		if got := a.text(tid("preview-operations")); !strings.Contains(got, "increment") {
+			t.Errorf("the approval's operation reads %q, want the counter's increment", got)
+		}
+	})
 	if hash, status := u.mutation("increment"); len(hash) != 64 {
 		t.Fatalf("approved increment: block %q, status %q", hash, status)
 	}

@@ -266,6 +266,13 @@ func testDApp(t *testing.T, e *extBrowser, popup *tpage, chain, bobChain string)
 	dapp.send("approve", "myriad_graphql", transfer)
 	approval = e.waitPage("approval3", extURL("approval.html"))
 	approval.wait(tid("approve"), 30*time.Second)
+	// The approval shows what the block does, as the wallet's node ran it.
+	if bal := approval.text(tid("preview-balance")); !strings.Contains(bal, "Chain account") || !strings.Contains(bal, "-1") {
+		t.Errorf("the approval's balance change reads %q, want the chain account's -1 (and fees)", bal)
+	}
+	if msg := approval.text(tid("preview-message")); !strings.Contains(msg, bobChain[:8]) || !strings.Contains(msg, "credit 1 to") {
+		t.Errorf("the approval's message reads %q, want a credit of 1 to %s", msg, bobChain)
+	}
 	approval.screenshot("approval-mutation")
 	approval.click("approve")
 	a = dapp.answer("approve")
@@ -274,6 +281,19 @@ func testDApp(t *testing.T, e *extBrowser, popup *tpage, chain, bobChain string)
 		t.Fatalf("an approved mutation answered %+v, want the block's hash", a)
 	}
 	dapp.waitEvent("notification", hash)
+
+	// A block that would fail is refused at once, with no approval window.
+	overdraft := map[string]any{"query": strings.Replace(transfer["query"].(string), `amount: "1"`, `amount: "999999999"`, 1),
+		"variables": transfer["variables"]}
+	a = dapp.request("myriad_graphql", overdraft)
+	wantCode(t, "a mutation whose block would fail", a, -32003)
+	if !strings.Contains(a.Error.Message, "insufficient") {
+		t.Errorf("the failing mutation says %q, want why (insufficient funds)", a.Error.Message)
+	}
+	popup.eval(`async () => (await chrome.windows.getAll({ windowTypes: ['popup'] })).length`, nil, &windows)
+	if windows != 0 {
+		t.Errorf("a mutation that would fail opened %d approval windows, want none", windows)
+	}
 
 	// Locked, the wallet refuses a site's mutation at once (4100, no
 	// approval window) and still answers its queries.
