@@ -17,6 +17,10 @@ import (
 // local node, recorded, and not signed.
 var ErrDryRun = errors.New("wallet: dry run: the block was not proposed")
 
+// ErrOneBlock is returned (wrapped) by an operation under WithDryRun that
+// would make a second block on a chain.
+var ErrOneBlock = errors.New("wallet: one block per chain")
+
 // DryRuns collects the blocks operations would have proposed.
 type DryRuns struct {
 	mu   sync.Mutex
@@ -103,6 +107,15 @@ func propose(ctx context.Context, c *client.Client, txs []block.Transaction) (*b
 	d := dryRunsOf(ctx)
 	if d == nil {
 		return c.ProposeDurably(ctx, txs)
+	}
+	// A second block on a chain would be built on the state before the
+	// first (a dry run changes nothing), so it could be neither shown
+	// truly nor signed as shown.
+	for _, r := range d.Runs() {
+		if r.Block.Chain == c.Chain {
+			return nil, fmt.Errorf("%w: a request previewed for approval may make one block per chain; this one makes two on %s: send them one at a time",
+				ErrOneBlock, c.Chain.Short())
+		}
 	}
 	r, err := c.DryRun(ctx, txs)
 	if err != nil {

@@ -86,6 +86,12 @@ func TestDryRun(t *testing.T) {
 	if _, err := f.api.DryRun(ctx, over); err == nil || !strings.Contains(err.Error(), "insufficient") {
 		t.Errorf("preview of an overdraft: %v, want insufficient funds", err)
 	}
+	// Two blocks on one chain cannot be previewed truly: refused.
+	two := fmt.Sprintf(`mutation { a: transfer(chainId: "%s", recipient: "%s", amount: "1") b: transfer(chainId: "%s", recipient: "%s", amount: "2") }`,
+		f.alice, f.bob, f.alice, f.bob)
+	if _, err := f.api.DryRun(ctx, gqlapi.Request{Query: two}); err == nil || !strings.Contains(err.Error(), "one block per chain") {
+		t.Errorf("preview of two blocks on one chain: %v, want refused", err)
+	}
 	// processInbox with nothing waiting makes no block.
 	if p, err := f.api.DryRun(ctx, gqlapi.Request{Query: fmt.Sprintf(`mutation { processInbox(chainId: "%s") }`, f.bob)}); err != nil || len(p.Blocks) != 0 {
 		t.Errorf("preview of an empty inbox: %+v, %v", p, err)
