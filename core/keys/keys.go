@@ -4,9 +4,10 @@
 //
 //	"myriad-sig/" + tag + "\x00" + hash
 //
-// where tag names the kind of value signed ("proposal", "vote", "message")
-// and hash is the value's ids hash. A signature made for one kind of value
-// therefore never verifies as another.
+// where tag names the kind of value signed ("proposal", "vote", and
+// "offchain-message" for the messages dApps ask a wallet to sign, package
+// msgsig) and hash is the value's ids hash. No tag contains a zero byte, so
+// a signature made for one kind of value never verifies as another.
 package keys
 
 import (
@@ -146,3 +147,27 @@ func (s *Signature) Decode(r *codec.Reader) { r.FixedInto(s[:]) }
 
 // String returns s in hex.
 func (s Signature) String() string { return hex.EncodeToString(s[:]) }
+
+// MarshalText encodes s as hex.
+func (s Signature) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText parses hex.
+func (s *Signature) UnmarshalText(b []byte) error {
+	v, err := ParseSignature(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// ParseSignature parses 128 hex digits.
+func ParseSignature(s string) (Signature, error) {
+	var sig Signature
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != SignatureSize {
+		return sig, fmt.Errorf("keys: malformed signature %.140q: want %d hex digits", s, 2*SignatureSize)
+	}
+	copy(sig[:], b)
+	return sig, nil
+}

@@ -139,6 +139,54 @@ func TestParsePublicKey(t *testing.T) {
 	}
 }
 
+func TestParseSignature(t *testing.T) {
+	sig := NewPrivateKey(seedOf(1)).Sign("vote", ids.Hash{})
+	s := sig.String()
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{s, true},
+		{strings.ToUpper(s), true},
+		{"", false},
+		{s[:126], false},
+		{s + "00", false},
+		{s[:127], false},
+		{s[:126] + "zz", false},
+		{" " + s, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseSignature(tt.in)
+		if tt.ok && (err != nil || got != sig) || !tt.ok && err == nil {
+			t.Errorf("ParseSignature(%q) = %v, %v, want ok=%v", tt.in, got, err, tt.ok)
+		}
+	}
+	text, _ := sig.MarshalText()
+	var back Signature
+	if err := back.UnmarshalText(text); err != nil || back != sig {
+		t.Errorf("UnmarshalText(%s) = %v, %v, want %v", text, back, err, sig)
+	}
+	if err := back.UnmarshalText([]byte("00")); err == nil || back != sig {
+		t.Errorf("UnmarshalText(00) = %v leaving %v, want an error leaving %v", err, back, sig)
+	}
+}
+
+// FuzzParseSignature checks that parsing never panics and that what
+// parses prints back as its input (in lowercase).
+func FuzzParseSignature(f *testing.F) {
+	f.Add(NewPrivateKey(seedOf(1)).Sign("vote", ids.Hash{}).String())
+	f.Add("zz")
+	f.Fuzz(func(t *testing.T, s string) {
+		sig, err := ParseSignature(s)
+		if err != nil {
+			return
+		}
+		if got := sig.String(); got != strings.ToLower(s) {
+			t.Fatalf("ParseSignature(%q).String() = %q", s, got)
+		}
+	})
+}
+
 func TestEncoding(t *testing.T) {
 	k := NewPrivateKey(seedOf(1))
 	pub, sig := k.Public(), k.Sign("vote", ids.Hash{})
