@@ -72,6 +72,12 @@ func init() {
 			"prints the application id.", cmdPublishAndCreate},
 		{"query-application", "APPLICATION GRAPHQL", "Ask an application's service on a chain, in the local node. " +
 			"A query prints the service's JSON answer; a mutation submits the operations it makes in a block.", cmdQueryApplication},
+		{"sign-message", "MESSAGE --origin ORIGIN", "Sign a text message for a web origin with one of the wallet's keys " +
+			"(default: the default chain's owner), as the browser wallet does for a dApp that asks (myriad_signMessage). " +
+			"The signature is valid for that origin only, and never as a block or a vote; docs/keys.md gives its layout " +
+			"and how a server verifies it.", cmdSignMessage},
+		{"verify-message", "MESSAGE --origin ORIGIN --public-key KEY --signature SIG", "Check a message signature " +
+			"(sign-message's or the browser wallet's) for an origin; needs no wallet. --owner also checks whose key it is.", cmdVerifyMessage},
 		{"service", "[--port P]", "Serve the wallet over GraphQL until interrupted: the system schema at /, " +
 			"each application's GraphQL at /chains/CHAIN/applications/APP (a mutation submits a block and answers its hash), " +
 			"notifications as subscriptions at /ws, and GraphiQL in a browser. It keeps the tracked chains in sync.", cmdService},

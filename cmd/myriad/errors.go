@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/myriadchain/myriad/core/chain"
+	"github.com/myriadchain/myriad/core/keys"
+	"github.com/myriadchain/myriad/core/msgsig"
 	"github.com/myriadchain/myriad/core/rpc"
 	"github.com/myriadchain/myriad/core/system"
 	client "github.com/myriadchain/myriad/node-client"
@@ -48,6 +50,11 @@ var hints = []struct {
 	{chain.ErrClosed, "the chain is closed: it can only reject incoming messages"},
 	{chain.ErrNotOwner, "this wallet's key is no longer an owner of the chain"},
 	{wallet.ErrUnreachable, "is the network running, and are the validator addresses in the genesis right? `myriad query-validators` shows what each says"},
+	{keys.ErrBadSignature, "the signature is not this key's for this origin and message: every byte counts (a trailing newline, a slash after the origin)"},
+	{errWrongOwner, "the signature may be good, but by another key than the one expected"},
+	{msgsig.ErrOrigin, "give the origin as a browser writes it: https://app.example or http://127.0.0.1:8090, no path or trailing slash"},
+	{msgsig.ErrTooLarge, "a message is at most 16384 bytes of text"},
+	{msgsig.ErrMessage, "a message is UTF-8 text without control characters other than tab and line breaks"},
 	{rpc.ErrUnavailable, "a validator could not be reached: is the network running? `myriad query-validators` shows which answer"},
 	{client.ErrNoQuorum, "too few validators answered: check them with `myriad query-validators`, then retry (an interrupted block is retried first)"},
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -36,6 +38,7 @@ var rewrite = flag.Bool("rewrite", false, "rewrite docs/cli.md and the scripts' 
 //	myriad ARGS…            run the CLI in-process against that network (wallets in pebble under $WORK)
 //	jsonvar NAME PATH       set $NAME to the field at PATH (a.b.0.c) of the last command's JSON stdout
 //	validator offline|online I…   take validators (by committee order) down or bring them back
+//	bigfile NAME BYTES      write a file of BYTES letters a
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:   "testdata/script",
@@ -44,6 +47,7 @@ func TestScripts(t *testing.T) {
 			"myriad":    cmdScriptMyriad,
 			"jsonvar":   cmdJSONVar,
 			"validator": cmdValidator,
+			"bigfile":   cmdBigFile,
 		},
 		UpdateScripts: *rewrite,
 	})
@@ -204,4 +208,15 @@ func cmdValidator(ts *testscript.TestScript, neg bool, args []string) {
 	if args[0] == "online" {
 		sn.net.Deliver(context.Background()) //nolint:errcheck // what waited for them
 	}
+}
+
+func cmdBigFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: bigfile NAME BYTES")
+	}
+	n, err := strconv.Atoi(args[1])
+	if err != nil || n < 0 {
+		ts.Fatalf("bigfile: %q is not a size", args[1])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), bytes.Repeat([]byte("a"), n), 0o644))
 }

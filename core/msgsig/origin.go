@@ -66,10 +66,13 @@ func checkHost(host string) string {
 		}
 		return ""
 	}
+	if strings.ContainsAny(host, "/?#") {
+		return "nothing may follow the host and port: no path, query or trailing slash"
+	}
 	for i := 0; i < len(host); i++ {
 		c := host[i]
 		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return fmt.Sprintf("%q in the host: only lowercase letters, digits, '-', '_' and '.', and nothing after the port", c)
+			return fmt.Sprintf("%q in the host: only lowercase letters, digits, '-', '_' and '.'", c)
 		}
 	}
 	return ""
