@@ -26,7 +26,7 @@ func (w *Wallet) SignMessage(owner ids.Owner, origin, message string) (SignedMes
 		return SignedMessage{}, fmt.Errorf("sign message: %w", err)
 	}
 	if owner.IsZero() {
-		o, err := w.defaultOwner()
+		o, err := w.DefaultOwner()
 		if err != nil {
 			return SignedMessage{}, fmt.Errorf("sign message: %w", err)
 		}
@@ -43,8 +43,9 @@ func (w *Wallet) SignMessage(owner ids.Owner, origin, message string) (SignedMes
 	return SignedMessage{Owner: owner, PublicKey: k.Public(), Signature: sig}, nil
 }
 
-// defaultOwner returns the owner of the default chain.
-func (w *Wallet) defaultOwner() (ids.Owner, error) {
+// DefaultOwner returns the owner of the default chain: ErrNoDefault if
+// there is none, ErrNoKey if the wallet only follows it.
+func (w *Wallet) DefaultOwner() (ids.Owner, error) {
 	id, err := w.Default()
 	if err != nil {
 		return ids.Owner{}, err

@@ -2,7 +2,8 @@
 // build (cmd/wallet-wasm, GOOS=js GOARCH=wasm): one object whose methods
 // return Promises — create or import a wallet, unlock and lock it, claim a
 // chain from a faucet, answer GraphQL (the wallet's schema and each
-// application's own) and subscribe to notifications — with failures as
+// application's own), sign messages for web origins (core/msgsig) and
+// subscribe to notifications — with failures as
 // Errors carrying a stable code. It is the only way into the wallet: keys
 // never leave it. docs/wallet-js.md documents the API.
 //

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/myriadchain/myriad/core/msgsig"
 	"github.com/myriadchain/myriad/wallet"
 )
 
@@ -57,6 +58,9 @@ var codes = []struct {
 	{wallet.ErrFaucet, CodeFaucet},
 	{wallet.ErrFormat, CodeStorage},
 	{wallet.ErrChanged, CodeChanged},
+	{msgsig.ErrOrigin, CodeBadRequest},
+	{msgsig.ErrMessage, CodeBadRequest},
+	{msgsig.ErrTooLarge, CodeBadRequest},
 }
 
 // classify returns the Error to report for err.

@@ -84,6 +84,7 @@ func (a *API) Object() js.Value {
 		"unsubscribe": a.unsubscribe,
 		"reset":       a.reset,
 		"setPolicy":   a.setPolicy,
+		"signMessage": a.signMessage,
 	} {
 		o.Set(name, promise(m))
 	}
