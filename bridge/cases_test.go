@@ -57,6 +57,7 @@ var cases = []struct {
 			internal: await h.outcome(myriad.request({ method: 'myriad_graphql', params: { query: '{ x }' } })),
 			noMethod: await h.outcome(myriad.request({ params: {} })),
 			badParams: await h.outcome(myriad.request({ method: 'myriad_chains', params: 'x' })),
+			noMessage: await h.outcome(myriad.request({ method: 'myriad_signMessage', params: { message: 42 } })),
 			notJSON: await h.outcome(myriad.request({ method: 'myriad_graphql', params: { n: 1n } })),
 			tooBig: await h.outcome(myriad.request({ method: 'myriad_graphql', params: { query: 'x'.repeat(1 << 20) } }))
 				.then((o) => [o.code, /^myriad: request of \d+ bytes, at most 1048576$/.test(o.message)]),
@@ -69,6 +70,7 @@ var cases = []struct {
 		"internal":{"code":-32603,"message":"no code","isError":true},
 		"noMethod":{"code":-32602,"message":"myriad: request needs {method: string, params?}","isError":true},
 		"badParams":{"code":-32602,"message":"myriad: params must be an object or an array","isError":true},
+		"noMessage":{"code":-32602,"message":"myriad: myriad_signMessage needs {message: a non-empty string}","isError":true},
 		"notJSON":{"code":-32602,"message":"myriad: params are not JSON: Do not know how to serialize a BigInt","isError":true},
 		"tooBig":[-32602,true],
 		"sent":5}`},
@@ -154,7 +156,7 @@ var cases = []struct {
 		stub.answers.myriad_connect = { result: { chains: ['c1'], owner: 'o1' } };
 		stub.answers.myriad_chains = { result: ['c1', 'c2'] };
 		stub.answers.myriad_graphql = (p) => ({ result: { data: { echo: p } } });
-		stub.answers.myriad_signMessage = (p) => ({ result: { signature: 'sig:' + p.message, publicKey: 'pk' } });
+		stub.answers.myriad_signMessage = (p) => ({ result: { signature: 'sig:' + p.message, publicKey: 'pk', owner: 'o1' } });
 		stub.answers.myriad_disconnect = { result: null };
 		const silentBefore = (await w.features['standard:connect'].connect({ silent: true })).accounts.length;
 		const { accounts } = await w.features['standard:connect'].connect();
@@ -162,6 +164,8 @@ var cases = []struct {
 		const silent = (await w.features['standard:connect'].connect({ silent: true })).accounts[0].chains;
 		const gql = await w.features['myriad:graphql'].graphql({ query: '{ value }', chainId: 'c1', applicationId: 'a1' });
 		const sig = await w.features['myriad:signMessage'].signMessage({ message: 'hello' });
+		const sigBytes = await w.features['myriad:signMessage'].signMessage({ message: new TextEncoder().encode('\ufeffbytes é') });
+		const notUTF8 = await h.outcome(w.features['myriad:signMessage'].signMessage({ message: new Uint8Array([0xff]) }));
 		await w.features['standard:disconnect'].disconnect();
 		off();
 		stub.emit('accountsChanged', { chains: ['c3'], owner: 'o3' });
@@ -170,14 +174,17 @@ var cases = []struct {
 			names: standardApp.names(), version: w.version, icon: w.icon.startsWith('data:image/svg+xml'),
 			features: Object.keys(w.features).sort(), silentBefore,
 			account: { address: a.address, chains: a.chains, features: a.features.length, frozen: Object.isFrozen(a) },
-			silent, gql, sig, changes, accountsAfter: w.accounts.map((x) => x.address), chains: w.chains,
+			silent, gql, sig, sigBytes, notUTF8, changes, accountsAfter: w.accounts.map((x) => x.address), chains: w.chains,
 		};
 	}`, `{"names":["Myriad"],"version":"1.0.0","icon":true,
 		"features":["myriad:graphql","myriad:signMessage","standard:connect","standard:disconnect","standard:events"],
 		"silentBefore":0,"account":{"address":"o1","chains":["myriad:c1"],"features":5,"frozen":true},
 		"silent":["myriad:c1","myriad:c2"],
 		"gql":{"data":{"echo":{"query":"{ value }","chainId":"c1","applicationId":"a1"}}},
-		"sig":{"signature":"sig:hello","publicKey":"pk"},"changes":[["o1"],["o1"],[]],
+		"sig":{"signature":"sig:hello","publicKey":"pk","owner":"o1"},
+		"sigBytes":{"signature":"sig:\ufeffbytes é","publicKey":"pk","owner":"o1"},
+		"notUTF8":{"code":-32602,"message":"myriad: the message bytes are not UTF-8 text","isError":true},
+		"changes":[["o1"],["o1"],[]],
 		"accountsAfter":["o3"],"chains":["myriad:c3"]}`},
 
 	{"wallet standard register-wallet event protocol", `async () => {

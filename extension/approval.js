@@ -1,6 +1,6 @@
 // approval.js shows one request the service worker holds (a site asking to
-// connect, or a mutation it wants the wallet to sign) and sends the user's
-// answer. Closing the window rejects.
+// connect, a mutation it wants the wallet to sign, or a message to sign)
+// and sends the user's answer. Closing the window rejects.
 import { call } from './lib/rpc.js';
 import { h, short } from './lib/dom.js';
 import { describe } from './lib/preview.js';
@@ -65,6 +65,23 @@ function block(b) {
     b.warnings.map((w) => h('p', { class: 'error' }, w)));
 }
 
+// invisible matches characters that change how text reads without being
+// seen: bidirectional controls, zero-width characters, the BOM.
+const invisible = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+
+function message(d) {
+  return [
+    h('h2', {}, 'Sign a message?'),
+    h('p', {}, h('span', { class: 'mono', 'data-testid': 'origin' }, d.origin), ' asks you to sign this text:'),
+    h('pre', { 'data-testid': 'message' }, d.message),
+    invisible.test(d.message) ? h('p', { class: 'error', role: 'alert' },
+      'The text holds invisible formatting characters: it may read differently from what is signed.') : '',
+    h('p', { class: 'muted' }, `With the key of owner ${short(d.owner)}. The signature is valid for this site only; it cannot sign a block or move tokens, but the site can show it as proof that you hold this key.`),
+  ];
+}
+
+const views = { connect, mutation, message };
+
 // Chrome stops a service worker that receives no event for 30 s, and the
 // request waiting for this answer lives there: a message every 10 s keeps
 // it running while the user reads.
@@ -72,7 +89,7 @@ setInterval(() => call('approval.get', id).catch(() => {}), 10_000);
 
 try {
   const d = await call('approval.get', id);
-  main.replaceChildren(...(d.kind === 'connect' ? connect(d) : mutation(d)), buttons());
+  main.replaceChildren(...(Object.hasOwn(views, d.kind) ? views[d.kind] : mutation)(d), buttons());
   main.querySelector('[data-testid="reject"]').focus();
 } catch (e) {
   const err = document.getElementById('error');

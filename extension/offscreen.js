@@ -98,6 +98,7 @@ const ops = {
   session: (w) => w.session(),
   claimChain: (w, req) => w.claimChain(req),
   graphql: (w, query, variables, origin, target) => w.graphql(query, variables, origin, target),
+  signMessage: (w, req) => w.signMessage(req),
   syncAll,
   reset: (w) => w.reset(),
   preview: async (w, policyId) => {

@@ -198,6 +198,7 @@ chrome.windows.onRemoved.addListener((windowId) => {
 // document): queries from connected sites pass, mutations need approval.
 async function policy(req) {
   if (!req || typeof req.origin !== 'string' || !(await sites.has(req.origin))) return false;
+  if (req.kind === 'signMessage') return askMessage(req);
   if (!req.mutation) return true;
   if ((await core('status')).locked) throw new WalletError(codes.unauthorized, 'the wallet is locked: unlock it in the extension');
   // What the mutation would do, executed by the core in its local node;
@@ -212,6 +213,16 @@ async function policy(req) {
   }
   const ok = await ask({ kind: 'mutation', origin: req.origin, query: req.query, variables: req.variables ?? {},
     chainId: req.chainId || '', applicationId: req.applicationId || '', preview });
+  if (!ok) throw new WalletError(codes.rejected, 'rejected by the user');
+  await touch();
+  return true;
+}
+
+// askMessage asks the user to sign a message for a connected site
+// (myriad_signMessage): the approval shows the origin and the text.
+async function askMessage(req) {
+  if ((await core('status')).locked) throw new WalletError(codes.unauthorized, 'the wallet is locked: unlock it in the extension');
+  const ok = await ask({ kind: 'message', origin: req.origin, message: String(req.message ?? ''), owner: req.owner || '' });
   if (!ok) throw new WalletError(codes.rejected, 'rejected by the user');
   await touch();
   return true;
@@ -362,7 +373,21 @@ const bridge = {
     // mutation moves the auto-lock alarm (policy).
     return core('graphql', query, variables ?? {}, origin, target);
   },
-  async myriad_signMessage() {
-    throw new WalletError(codes.unsupported, 'myriad_signMessage is not supported yet');
+  // myriad_signMessage signs {message} (text) for the site with the key of
+  // the owner myriad_connect gave it, once the user approves
+  // (docs/keys.md says what the signature covers).
+  async myriad_signMessage(origin, params) {
+    await needConnected(origin);
+    const message = params?.message;
+    if (typeof message !== 'string' || message === '') throw new WalletError(codes.invalidParams, 'params.message must be a non-empty string');
+    if (!message.isWellFormed()) throw new WalletError(codes.invalidParams, 'params.message has unpaired surrogates: it is not text');
+    const { owner } = await account();
+    if (!owner) throw new WalletError(codes.unauthorized, 'the wallet has no key yet: claim a chain in the extension');
+    try {
+      return await core('signMessage', { message, origin, owner });
+    } catch (e) {
+      if (e?.code === codes.badRequest) throw new WalletError(codes.invalidParams, e.message);
+      throw e;
+    }
   },
 };

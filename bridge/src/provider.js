@@ -73,6 +73,9 @@ export class Provider extends Emitter {
       if (params !== undefined && (params === null || typeof params !== 'object')) {
         throw new ProviderRpcError(codes.invalidParams, 'myriad: params must be an object or an array');
       }
+      if (method === 'myriad_signMessage' && (typeof params?.message !== 'string' || params.message === '')) {
+        throw new ProviderRpcError(codes.invalidParams, 'myriad: myriad_signMessage needs {message: a non-empty string}');
+      }
       if (this.#pending.size >= this.#config.maxInFlight) {
         throw new ProviderRpcError(codes.limit, `myriad: too many requests in flight (at most ${this.#config.maxInFlight})`);
       }

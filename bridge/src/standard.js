@@ -4,6 +4,7 @@
 // registerWallet (the wallet-standard:register-wallet / app-ready events).
 
 import { ReadonlyWalletAccount, registerWallet } from '@wallet-standard/wallet';
+import { codes, ProviderRpcError } from './errors.js';
 import { icon } from './icon.js';
 
 /** chainPrefix makes a Wallet Standard chain identifier of a Myriad chain id: myriad:CHAIN_HEX. */
@@ -39,7 +40,7 @@ export class MyriadWallet {
       'standard:disconnect': { version, disconnect: () => this.#disconnect() },
       'standard:events': { version, on: (event, fn) => this.#on(event, fn) },
       'myriad:graphql': { version, graphql: (input) => this.#provider.request({ method: 'myriad_graphql', params: input }) },
-      'myriad:signMessage': { version, signMessage: (input) => this.#provider.request({ method: 'myriad_signMessage', params: input }) },
+      'myriad:signMessage': { version, signMessage: (input) => this.#signMessage(input) },
     };
   }
 
@@ -58,6 +59,21 @@ export class MyriadWallet {
     }
     await this.#provider.request({ method: 'myriad_connect' });
     return { accounts: this.accounts };
+  }
+
+  // signMessage asks the wallet to sign {message} — text, or its UTF-8
+  // bytes — for this page's origin; it answers {signature, publicKey,
+  // owner, origin, message} (docs/keys.md).
+  async #signMessage(input) {
+    let message = input?.message;
+    if (message instanceof Uint8Array) {
+      try {
+        message = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(message);
+      } catch {
+        throw new ProviderRpcError(codes.invalidParams, 'myriad: the message bytes are not UTF-8 text');
+      }
+    }
+    return this.#provider.request({ method: 'myriad_signMessage', params: { message } });
   }
 
   async #disconnect() {
