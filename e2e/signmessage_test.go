@@ -3,6 +3,10 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +23,9 @@ import (
 // origin only and under the connected owner's key, rejecting answers 4001;
 // the in-page provider's Wallet Standard feature signs UTF-8 bytes; a
 // message too large, or any message while locked, is refused without an
-// approval window. Screenshots of the approval go to artifacts(t).
+// approval window. Screenshots of the approval go to artifacts(t). The
+// wallet core's own signMessage is then checked in a page of its own
+// (testCoreSignMessage).
 func TestSignMessage(t *testing.T) {
 	needBrowser(t)
 	t.Parallel()
@@ -131,7 +137,97 @@ func TestSignMessage(t *testing.T) {
 	other := e.page("other")
 	other.open(otherSite)
 	wantCode(t, "myriad_signMessage from another origin", other.request("myriad_signMessage", map[string]any{"message": "hi"}), 4100)
+
+	t.Run("core", func(t *testing.T) { testCoreSignMessage(t, e, ext, net.FaucetURL) })
 	t.Logf("TestSignMessage took %v", time.Since(start).Round(time.Millisecond))
+}
+
+// testCoreSignMessage calls the wallet core's signMessage directly, in a
+// page that loads the extension's wallet.js (walletPage) with a wallet of
+// its own: without a policy, with one that refuses and one that lets
+// everything through, locked, and with malformed requests.
+func testCoreSignMessage(t *testing.T, e *extBrowser, ext, faucet string) {
+	mux := http.NewServeMux()
+	mux.Handle("/", http.FileServer(http.Dir(ext)))
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, walletPage)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	p := e.page("core")
+	p.open(srv.URL + "/")
+	call := func(fn string, arg, out any) {
+		t.Helper()
+		p.eval(fmt.Sprintf(`async (arg) => { const w = await window.wallet; return await (%s)(w, arg); }`, fn), arg, out)
+	}
+	var created struct{ Mnemonic string }
+	call(`(w, faucet) => w.create({ password: 'pw', faucet })`, faucet, &created)
+	var chain struct{ ID, Owner string }
+	call(`(w) => w.claimChain()`, nil, &chain)
+
+	const origin, message = "https://app.example", "Sign in to app.example\nnonce: 1"
+	sign := func(req map[string]any) (result map[string]any, code string) {
+		t.Helper()
+		var r struct {
+			Result map[string]any
+			Code   string
+		}
+		call(`(w, req) => w.signMessage(req).then((result) => ({ result }), (e) => ({ code: e.code }))`, req, &r)
+		return r.Result, r.Code
+	}
+	req := map[string]any{"origin": origin, "message": message}
+	if _, code := sign(req); code != "DENIED" {
+		t.Errorf("signMessage without a policy answered %q, want DENIED", code)
+	}
+	call(`(w) => w.setPolicy(() => false)`, nil, nil)
+	if _, code := sign(req); code != "DENIED" {
+		t.Errorf("signMessage refused by the policy answered %q, want DENIED", code)
+	}
+	call(`(w) => { window.asked = []; return w.setPolicy((c) => { window.asked.push(c); return true; }); }`, nil, nil)
+	res, code := sign(req)
+	if code != "" {
+		t.Fatalf("signMessage answered %q", code)
+	}
+	keys := make([]string, 0, len(res))
+	for k := range res {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if got := strings.Join(keys, " "); got != "message origin owner publicKey signature" {
+		t.Errorf("signMessage answered the fields %s, want message origin owner publicKey signature only", got)
+	}
+	checkSigned(t, bridgeAnswer{Result: res}, origin, message, chain.Owner)
+	var asked []map[string]any
+	p.eval(`() => window.asked`, nil, &asked)
+	if want := `[{"kind":"signMessage","message":"Sign in to app.example\nnonce: 1","mutation":true,"origin":"https://app.example","owner":""}]`; toJSON(asked) != want {
+		t.Errorf("the policy was asked %s, want %s", toJSON(asked), want)
+	}
+
+	for _, tt := range []struct {
+		req  map[string]any
+		want string
+	}{
+		{map[string]any{"message": message}, "BAD_REQUEST"},
+		{map[string]any{"origin": origin + "/", "message": message}, "BAD_REQUEST"},
+		{map[string]any{"origin": origin, "message": ""}, "BAD_REQUEST"},
+		{map[string]any{"origin": origin, "message": strings.Repeat("a", msgsig.MaxMessageSize+1)}, "BAD_REQUEST"},
+		{map[string]any{"origin": origin, "message": message, "owner": "zz"}, "BAD_REQUEST"},
+		{map[string]any{"origin": origin, "message": message, "owner": strings.Repeat("0", 63) + "1"}, "UNKNOWN_CHAIN"},
+	} {
+		if _, code := sign(tt.req); code != tt.want {
+			t.Errorf("signMessage(%.80s) answered %q, want %s", toJSON(tt.req), code, tt.want)
+		}
+	}
+	p.eval(`() => { window.asked = []; }`, nil, nil)
+	call(`(w) => w.lock()`, nil, nil)
+	if _, code := sign(req); code != "LOCKED" {
+		t.Errorf("signMessage while locked answered %q, want LOCKED", code)
+	}
+	call(`(w) => w.unlock('pw')`, nil, nil)
+	if res2, code := sign(map[string]any{"origin": origin, "message": message, "owner": chain.Owner}); code != "" || res2["signature"] != res["signature"] {
+		t.Errorf("signMessage after unlocking, by owner: %v %q, want the same signature %v", res2, code, res["signature"])
+	}
 }
 
 // signedAnswer is myriad_signMessage's result.
