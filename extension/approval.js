@@ -33,9 +33,11 @@ function connect(d) {
 function mutation(d) {
   const p = describe(d.preview);
   return [
-    h('h2', {}, p.blocks.length > 1 ? `Sign ${p.blocks.length} blocks?` : p.empty ? 'Allow this request?' : 'Sign a block?'),
+    h('h2', {}, p.blocks.length > 1 ? `Sign ${p.blocks.length} blocks?` : p.blocks.length === 0 ? 'Allow this request?' : 'Sign a block?'),
     h('p', {}, h('span', { class: 'mono', 'data-testid': 'origin' }, d.origin),
-      p.empty ? ' asks the wallet to run a request that signs no block.' : ' asks the wallet to sign what follows. The wallet ran it on its own copy of your chain:'),
+      p.empty ? ' asks the wallet to run a request that signs no block.'
+        : p.blocks.length === 0 ? ' asks the wallet to:' : ' asks the wallet to sign what follows. The wallet ran it on its own copy of your chain:'),
+    p.follows.length ? h('ul', { 'data-testid': 'preview-follows' }, p.follows.map((f) => h('li', {}, f))) : '',
     ...p.blocks.map(block),
     p.unknown ? h('p', { class: 'error' }, 'The wallet could not work out what this request does. Reject it unless you trust the site.') : '',
     h('details', {}, h('summary', {}, d.applicationId
@@ -43,7 +45,7 @@ function mutation(d) {
       : 'The request, to the wallet\'s GraphQL'),
     h('pre', { 'data-testid': 'query' }, d.query),
     Object.keys(d.variables ?? {}).length ? h('pre', {}, JSON.stringify(d.variables, null, 2)) : ''),
-    p.empty ? '' : h('p', {}, 'Approving signs exactly this with your key; if your chain changes before it is sent, nothing is signed.'),
+    p.blocks.length === 0 ? '' : h('p', {}, 'Approving signs exactly this with your key; if your chain changes before it is sent, nothing is signed.'),
   ];
 }
 

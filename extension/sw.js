@@ -115,7 +115,11 @@ const control = {
   'approval.decide': async (id, approved) => decide(id, approved),
   'offscreen.boot': async () => (await chrome.storage.session.get('session')).session ?? null,
   'offscreen.sessionRefused': async () => chrome.storage.session.remove('session'),
-  'offscreen.notification': async (n) => broadcast(null, 'notification', n),
+  // A site hears of the chains it may use (myriad_connect's), not of the
+  // others the wallet follows.
+  'offscreen.notification': async (n) => {
+    if ((await account()).chains.includes(n?.chainId)) await broadcast(null, 'notification', n);
+  },
   'offscreen.policy': async (req) => policy(req),
 };
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/myriadchain/myriad/core/block"
 	"github.com/myriadchain/myriad/core/codec"
+	"github.com/myriadchain/myriad/core/ids"
 	client "github.com/myriadchain/myriad/node-client"
 )
 
@@ -21,10 +22,26 @@ var ErrDryRun = errors.New("wallet: dry run: the block was not proposed")
 // would make a second block on a chain.
 var ErrOneBlock = errors.New("wallet: one block per chain")
 
-// DryRuns collects the blocks operations would have proposed.
+// DryRuns collects the blocks operations would have proposed, and the
+// chains they would have started to track.
 type DryRuns struct {
-	mu   sync.Mutex
-	runs []*client.DryRun
+	mu      sync.Mutex
+	runs    []*client.DryRun
+	follows []ids.ChainID
+}
+
+// Follows returns the chains Follow would have tracked, in order.
+func (d *DryRuns) Follows() []ids.ChainID {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]ids.ChainID{}, d.follows...)
+}
+
+// follow records that Follow would track id.
+func (d *DryRuns) follow(id ids.ChainID) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.follows = append(d.follows, id)
 }
 
 // Runs returns the dry runs recorded so far, in order.

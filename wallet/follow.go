@@ -19,6 +19,10 @@ import (
 // if that key owns the chain. desc may be nil when the caller does not
 // know where the chain comes from; it is then learnt from the validators.
 func (w *Wallet) Follow(ctx context.Context, id ids.ChainID, desc *ids.Description) (Chain, error) {
+	if d := dryRunsOf(ctx); d != nil {
+		d.follow(id)
+		return Chain{}, fmt.Errorf("%w: follow %s", ErrDryRun, id.Short())
+	}
 	c, err := w.Client(ctx, id)
 	if err != nil {
 		return Chain{}, err

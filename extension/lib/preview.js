@@ -10,11 +10,14 @@ const entries = {
   execute_message: 'handles a message',
 };
 
-// describe answers {empty, unknown, blocks: [{title, operations, bundles,
-// balances, messages, applications, cost, warnings}]}, every string plain
-// text. unknown: there is no preview to show (never expected).
+// describe answers {empty, unknown, follows, blocks: [{title, operations,
+// bundles, balances, messages, applications, cost, warnings}]}, every
+// string plain text. empty: the request signs no block and tracks no
+// chain; unknown: there is no preview to show (never expected).
 export function describe(preview) {
-  if (!preview || !Array.isArray(preview.blocks)) return { empty: false, unknown: true, blocks: [] };
+  if (!preview || !Array.isArray(preview.blocks)) return { empty: false, unknown: true, follows: [], blocks: [] };
+  const follows = (preview.follows ?? []).map((c) =>
+    `Follow chain ${short(c)}: the wallet downloads it and keeps it in step (it signs nothing now; if one of your keys owns the chain, you can sign its blocks later).`);
   const blocks = preview.blocks.map((b) => ({
     title: `Block ${b.height} of chain ${short(b.chainId)}`,
     operations: b.operations.map((o) => (o.application ? `Application ${short(o.application)}: ${o.summary}` : o.summary)),
@@ -36,5 +39,5 @@ export function describe(preview) {
       ? ['An interrupted block of this chain is finished first. If it changes the chain, this request fails and the site must ask again.']
       : [],
   }));
-  return { empty: blocks.length === 0, unknown: false, blocks };
+  return { empty: blocks.length === 0 && follows.length === 0, unknown: false, follows, blocks };
 }

@@ -47,7 +47,14 @@ test('an application\'s operation calling another: every run, in order', () => {
 });
 
 test('no block, and no preview at all', () => {
-  assert.deepEqual(describe({ blocks: [] }), { empty: true, unknown: false, blocks: [] });
+  assert.deepEqual(describe({ blocks: [], follows: [] }), { empty: true, unknown: false, follows: [], blocks: [] });
   // Without a preview nothing may claim the request signs no block.
-  assert.deepEqual(describe(undefined), { empty: false, unknown: true, blocks: [] });
+  assert.deepEqual(describe(undefined), { empty: false, unknown: true, follows: [], blocks: [] });
+});
+
+test('following a chain signs nothing but is not nothing', () => {
+  const d = describe({ blocks: [], follows: [bob] });
+  assert.equal(d.empty, false);
+  assert.equal(d.follows.length, 1);
+  assert.match(d.follows[0], /^Follow chain bbbbbbbb…0002: /);
 });

@@ -24,7 +24,9 @@ import (
 // docs/wallet-js.md ("Previews").
 type Preview struct {
 	Blocks []PreviewBlock `json:"blocks"`
-	runs   []*client.DryRun
+	// Follows are the chains the wallet would start to track (followChain).
+	Follows []string `json:"follows"`
+	runs    []*client.DryRun
 }
 
 // PreviewBlock is one block a mutation would sign.
@@ -108,7 +110,7 @@ func (s *Service) DryRun(ctx context.Context, req Request) (*Preview, error) {
 			return nil, fmt.Errorf("gqlapi: dry run: %s", e.Message)
 		}
 	}
-	return previewOf(runs.Runs()), nil
+	return previewOf(runs), nil
 }
 
 // DryRunApplication previews a request to an application's service (see
@@ -119,17 +121,20 @@ func (s *Service) DryRunApplication(ctx context.Context, chainID, appID string, 
 	if _, err := s.ExecApplication(dctx, chainID, appID, request); err != nil && !errors.Is(err, wallet.ErrDryRun) {
 		return nil, fmt.Errorf("gqlapi: dry run: %w", err)
 	}
-	return previewOf(runs.Runs()), nil
+	return previewOf(runs), nil
 }
 
 func isDryRun(e *gqlerrors.QueryError) bool {
 	return errors.Is(e.Err, wallet.ErrDryRun) || errors.Is(e.ResolverError, wallet.ErrDryRun)
 }
 
-func previewOf(runs []*client.DryRun) *Preview {
-	p := &Preview{Blocks: []PreviewBlock{}, runs: runs}
-	for _, r := range runs {
+func previewOf(d *wallet.DryRuns) *Preview {
+	p := &Preview{Blocks: []PreviewBlock{}, Follows: []string{}, runs: d.Runs()}
+	for _, r := range p.runs {
 		p.Blocks = append(p.Blocks, previewBlock(r))
+	}
+	for _, id := range d.Follows() {
+		p.Follows = append(p.Follows, id.String())
 	}
 	return p
 }

@@ -92,6 +92,23 @@ func TestDryRun(t *testing.T) {
 	if _, err := f.api.DryRun(ctx, gqlapi.Request{Query: two}); err == nil || !strings.Contains(err.Error(), "one block per chain") {
 		t.Errorf("preview of two blocks on one chain: %v, want refused", err)
 	}
+	// followChain signs nothing: its preview names the chain, and only the
+	// approved mutation tracks it.
+	admin := f.net.Genesis.ChainID(0).String()
+	follow := gqlapi.Request{Query: `mutation ($c: String!) { followChain(chainId: $c) { id owner height } }`, Variables: map[string]any{"c": admin}}
+	if p, err := f.api.DryRun(ctx, follow); err != nil || len(p.Blocks) != 0 || len(p.Follows) != 1 || p.Follows[0] != admin {
+		t.Errorf("preview of followChain: %+v, %v; want no block and the admin chain followed", p, err)
+	}
+	if d := f.must(`{ chains { id } }`); length(d, "chains") != 2 {
+		t.Errorf("the preview of followChain tracked a chain: %v", d)
+	}
+	resp = f.api.Exec(ctx, follow)
+	if len(resp.Errors) != 0 || !strings.Contains(string(resp.Data), `"owner":null`) {
+		t.Errorf("followChain of the admin chain: %s %v; want it followed without a key", resp.Data, resp.Errors)
+	}
+	if d := f.must(`{ chains { id } }`); length(d, "chains") != 3 || str(d, "chains", 2, "id") != admin {
+		t.Errorf("chains after followChain: %v", d)
+	}
 	// processInbox with nothing waiting makes no block.
 	if p, err := f.api.DryRun(ctx, gqlapi.Request{Query: fmt.Sprintf(`mutation { processInbox(chainId: "%s") }`, f.bob)}); err != nil || len(p.Blocks) != 0 {
 		t.Errorf("preview of an empty inbox: %+v, %v", p, err)

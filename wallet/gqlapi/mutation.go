@@ -91,6 +91,34 @@ func (r *root) ProcessInbox(ctx context.Context, args struct{ ChainID string }) 
 	return &h, nil
 }
 
+func (r *root) FollowChain(ctx context.Context, args struct{ ChainID string }) (*chainResolver, error) {
+	id, err := parseHash("chainId", args.ChainID)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.s.followChain(ctx, id); err != nil {
+		return nil, err
+	}
+	return r.Chain(ctx, args)
+}
+
+// followChain tracks chain id (if it is not tracked yet) and watches it.
+func (s *Service) followChain(ctx context.Context, id ids.ChainID) error {
+	err := func() error {
+		defer s.exclusive()()
+		if _, err := s.cfg.Wallet.Chain(id); err == nil {
+			return nil // tracked already
+		}
+		_, err := s.cfg.Wallet.Follow(ctx, id, nil)
+		return err
+	}()
+	if err != nil {
+		return err
+	}
+	s.Watch(id)
+	return nil
+}
+
 func (r *root) Sync(ctx context.Context, args struct{ ChainID string }) (int32, error) {
 	id, err := parseHash("chainId", args.ChainID)
 	if err != nil {
