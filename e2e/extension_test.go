@@ -83,7 +83,7 @@ func TestExtension(t *testing.T) {
 	popup.wait(tid("send-hash"), time.Minute)
 	bob.processInbox(1)
 
-	testDApp(t, e, popup, chain, bobChain)
+	testDApp(t, e, popup, bob, chain, bobChain)
 
 	// Settings: the faucet and the network's four validators.
 	popup.click("nav-settings")
@@ -119,12 +119,12 @@ func TestExtension(t *testing.T) {
 	popup = e.page("")
 	popup.goto_(extURL("popup.html"))
 	st := popup.status()
-	if !st.Exists || !st.Locked || len(st.Chains) != 1 || st.Chains[0].ID != chain {
-		t.Fatalf("status after a restart = %+v, want the locked wallet with chain %s", st, chain)
+	if !st.Exists || !st.Locked || len(st.Chains) != 2 || st.Chains[0].ID != chain || st.Chains[1].ID != bobChain {
+		t.Fatalf("status after a restart = %+v, want the locked wallet with its chain %s and bob's %s, followed", st, chain, bobChain)
 	}
 	popup.fill("unlock-password", extPassword)
 	popup.must(popup.p.Press(ctx, tid("unlock-password"), "Enter")) // the keyboard works
-	poll(t, time.Minute, "balance after the restart", func() bool { return bal() == "100" })
+	poll(t, time.Minute, "balance after the restart", func() bool { return bal() == "99.5" })
 
 	// A second profile imports the recovery phrase, claims its own chain
 	// and sends to the first browser, which receives.
@@ -153,7 +153,7 @@ func TestExtension(t *testing.T) {
 	other.wait(tid("send-hash"), time.Minute)
 	popup.wait(tid(`receive"][data-chain="`+chain), time.Minute)
 	popup.click(`receive"][data-chain="` + chain)
-	poll(t, time.Minute, "balance 107 after receiving from the second profile", func() bool { return bal() == "107" })
+	poll(t, time.Minute, "balance 106.5 after receiving from the second profile", func() bool { return bal() == "106.5" })
 	t.Logf("TestExtension took %v", time.Since(start).Round(time.Millisecond))
 }
 
@@ -199,7 +199,7 @@ func onboard(t *testing.T, popup *tpage, faucet string) (string, []string) {
 
 // testDApp drives the bridge from a web page through the content script,
 // as the in-page provider does.
-func testDApp(t *testing.T, e *extBrowser, popup *tpage, chain, bobChain string) {
+func testDApp(t *testing.T, e *extBrowser, popup *tpage, bob *cli, chain, bobChain string) {
 	t.Helper()
 	site := dappSite(t)
 	dapp := e.page("dapp")
@@ -281,6 +281,39 @@ func testDApp(t *testing.T, e *extBrowser, popup *tpage, chain, bobChain string)
 		t.Fatalf("an approved mutation answered %+v, want the block's hash", a)
 	}
 	dapp.waitEvent("notification", hash)
+
+	// The wallet follows bob's chain (its own page asks): bob's next block
+	// reaches the wallet but not the site, which hears only of the chains
+	// it may use.
+	gql := func(query string, vars map[string]any) map[string]any {
+		t.Helper()
+		var r struct {
+			Data   map[string]any
+			Errors []struct{ Message string }
+		}
+		popup.swCall("graphql", []any{query, vars}, &r)
+		if len(r.Errors) > 0 {
+			t.Fatalf("%s: %s", query, r.Errors[0].Message)
+		}
+		return r.Data
+	}
+	followed := gql(`mutation ($c: String!) { followChain(chainId: $c) { id owner height } }`, map[string]any{"c": bobChain})
+	if f, _ := followed["followChain"].(map[string]any); f["owner"] != nil {
+		t.Errorf("followChain(bob's chain) = %v, want it followed without a key", followed)
+	}
+	before, _ := field(followed, "followChain", "height").(float64)
+	bob.processInbox(1) // bob takes the transfer: a block on his chain
+	poll(t, 30*time.Second, "bob's new block in the browser wallet", func() bool {
+		h, _ := field(gql(`query ($c: String!) { chain(chainId: $c) { height } }`, map[string]any{"c": bobChain}), "chain", "height").(float64)
+		return h > before
+	})
+	own := gql(`mutation ($c: String!, $to: String!) { transfer(chainId: $c, recipient: $to, amount: "0.5") }`, map[string]any{"c": chain, "to": bobChain})
+	dapp.waitEvent("notification", own["transfer"].(string))
+	var leaked bool
+	dapp.eval(`(c) => window.events.some((e) => e.event === 'notification' && e.data?.chainId === c)`, bobChain, &leaked)
+	if leaked {
+		t.Errorf("the site heard of bob's chain, which the wallet follows but the site may not use")
+	}
 
 	// A block that would fail is refused at once, with no approval window.
 	overdraft := map[string]any{"query": strings.Replace(transfer["query"].(string), `amount: "1"`, `amount: "999999999"`, 1),
