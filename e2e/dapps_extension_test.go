@@ -97,18 +97,92 @@ func TestDappsWithExtension(t *testing.T) {
 	t.Run("hostile page", func(t *testing.T) { testHostilePage(t, e, other, site, chain, apps["counter"]) })
 
 	// The other dApps: the origin is connected, so Connect answers at once.
-	for _, d := range []struct{ name, ready string }{
-		{"fungible", `document.getElementById('ticker').textContent === 'MYT' && document.getElementById('balance').textContent === '0'`},
-		{"auction", `document.getElementById('lot').textContent.includes('No auction')`},
-		{"tictactoe", `document.getElementById('score').textContent.includes('0 won')`},
-		{"social", `document.getElementById('mine').textContent.includes('nothing yet')`},
-	} {
-		dappTab.goto_(url(site, d.name))
+	open := func(page, ready string) {
+		t.Helper()
+		dappTab.goto_(page)
 		u.wait("the provider", `!document.getElementById('connect').disabled`, 30*time.Second)
 		u.eval(`() => document.getElementById('connect').click()`, nil, nil)
-		u.wait(d.name+"'s state", d.ready, 2*time.Minute)
-		u.screenshot(d.name)
+		u.wait("the dApp's state", ready, 2*time.Minute)
 	}
+	st := popup.status()
+	owner := st.Chains[0].Owner
+	bobChain, bobOwner := bob.chain(), bob.owner()
+
+	// The fungible token: bob (CLI) sends the browser's owner 10 MYT, the
+	// popup takes them in, and the dApp sends 2.5 to bob, approved.
+	bob.mutate(apps["fungible"], fmt.Sprintf(`mutation { transfer(owner: "%s", amount: "10", targetChain: "%s", targetOwner: "%s") }`,
+		bobOwner, chain, owner))
+	popup.wait(tid(`receive"][data-chain="`+chain), time.Minute)
+	popup.click(`receive"][data-chain="` + chain)
+	open(url(site, "fungible"), `document.getElementById('ticker').textContent === 'MYT' && document.getElementById('balance').textContent === '10'`)
+	u.submit("transfer", map[string]string{"amount": "2.5", "owner": bobOwner, "chain": bobChain})
+	approve("approval-fungible", "approve", func(a *tpage) {
+		if got := a.text(tid("preview-message")); !strings.Contains(got, bobChain[:8]) || !strings.Contains(got, apps["fungible"][:8]) {
+			t.Errorf("the fungible transfer's message reads %q, want the application's message to bob's chain", got)
+		}
+	})
+	if hash, status := u.mutation("fungible transfer"); len(hash) != 64 {
+		t.Fatalf("fungible transfer: block %q, status %q", hash, status)
+	}
+	u.wait("the new balance", `document.getElementById('balance').textContent === '7.5'`, time.Minute)
+	u.screenshot("fungible")
+
+	// The auction, on bob's chain: the wallet follows that chain (the
+	// approval says so), the owner's account is funded in the popup, and
+	// a bid of 5 travels to bob's chain; once bob takes it, the page shows
+	// it (the site hears of the chain it had the wallet follow).
+	open(url(site, "auction")+"&auction="+bobChain, `document.querySelector('[data-testid=follow-chain]') !== null`)
+	u.eval(`() => document.querySelector('[data-testid=follow-chain]').click()`, nil, nil)
+	approve("approval-follow", "approve", func(a *tpage) {
+		if got := a.text(tid("preview-follows")); !strings.Contains(got, bobChain[:8]) {
+			t.Errorf("the follow approval reads %q, want bob's chain", got)
+		}
+	})
+	u.wait("the auction", `document.querySelector('[data-testid=highest]')?.textContent === 'none'`, time.Minute)
+	var fund struct{ Errors []any }
+	popup.swCall("graphql", []any{`mutation ($c: String!, $to: String!) { transfer(chainId: $c, recipient: $to, amount: "10") }`,
+		map[string]any{"c": chain, "to": chain + ":" + owner}}, &fund)
+	if len(fund.Errors) > 0 {
+		t.Fatalf("funding the owner's account: %v", fund.Errors)
+	}
+	u.submit("bid", map[string]string{"amount": "5"})
+	approve("approval-bid", "approve", func(a *tpage) {
+		if got := a.text(tid("preview-balances")); !strings.Contains(got, "Account "+owner[:8]) || !strings.Contains(got, "-5") {
+			t.Errorf("the bid's balance change reads %q, want the owner's account -5", got)
+		}
+	})
+	if hash, status := u.mutation("bid"); len(hash) != 64 {
+		t.Fatalf("bid: block %q, status %q", hash, status)
+	}
+	bob.processInbox(1)
+	u.wait("the bid on bob's chain", `document.querySelector('[data-testid=highest]')?.textContent === '5'`, time.Minute)
+	u.screenshot("auction")
+
+	// The game: a game against bob opens a chain both own; the wallet
+	// follows it, takes its setup, and plays the first move.
+	open(url(site, "tictactoe"), `document.getElementById('score').textContent.includes('0 won')`)
+	u.submit("start", map[string]string{"opponent": bobOwner, "opponentChain": bobChain, "balance": "0"})
+	approve("approval-game", "approve")
+	if hash, status := u.mutation("start"); len(hash) != 64 {
+		t.Fatalf("start a game: block %q, status %q", hash, status)
+	}
+	u.wait("the game", `document.querySelectorAll('#games a').length === 1`, time.Minute)
+	var game string
+	u.eval(`() => document.querySelector('#games a').textContent`, nil, &game)
+	open(url(site, "tictactoe")+"&game="+game, `document.querySelector('[data-testid=follow-chain]') !== null`)
+	u.eval(`() => document.querySelector('[data-testid=follow-chain]').click()`, nil, nil)
+	approve("approval-follow-game", "approve")
+	u.wait("the setup", `document.querySelector('[data-testid=take-setup]') !== null`, time.Minute)
+	u.eval(`() => document.querySelector('[data-testid=take-setup]').click()`, nil, nil)
+	approve("approval-setup", "approve")
+	u.wait("my move", `document.getElementById('game-info').textContent.includes('Your move')`, time.Minute)
+	u.eval(`() => document.querySelector('[data-testid=cell-4]').click()`, nil, nil)
+	approve("approval-move", "approve")
+	u.wait("the move", `document.querySelector('[data-testid=cell-4]')?.textContent === 'X'`, time.Minute)
+	u.screenshot("tictactoe")
+
+	open(url(site, "social"), `document.getElementById('mine').textContent.includes('nothing yet')`)
+	u.screenshot("social")
 	// The social feed (still open): a post, approved.
 	u.submit("post", map[string]string{"text": "hello from the extension"})
 	approve("approval-post", "approve")
@@ -207,7 +281,7 @@ func publishApps(t *testing.T, c *cli) func() map[string]string {
 	type spec struct{ name, contract, service string }
 	args := map[string][]string{
 		"counter":  {"--json-argument", "0"},
-		"fungible": {"--json-parameters", `{"ticker":"MYT"}`, "--json-argument", `{"accounts":{}}`},
+		"fungible": {"--json-parameters", `{"ticker":"MYT"}`, "--json-argument", fmt.Sprintf(`{"accounts":{"%s":"100"}}`, c.owner())},
 		"auction": {"--json-argument",
 			fmt.Sprintf(`{"item":"a painting","closesAt":%d,"minimumBid":"1"}`, time.Now().Add(time.Hour).UnixMicro())},
 	}

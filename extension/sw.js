@@ -115,10 +115,13 @@ const control = {
   'approval.decide': async (id, approved) => decide(id, approved),
   'offscreen.boot': async () => (await chrome.storage.session.get('session')).session ?? null,
   'offscreen.sessionRefused': async () => chrome.storage.session.remove('session'),
-  // A site hears of the chains it may use (myriad_connect's), not of the
-  // others the wallet follows.
+  // A site hears of the chains it may use (myriad_connect's) and of those
+  // it had the wallet follow, not of the others the wallet follows.
   'offscreen.notification': async (n) => {
-    if ((await account()).chains.includes(n?.chainId)) await broadcast(null, 'notification', n);
+    const owned = (await account()).chains;
+    for (const site of await sites.list()) {
+      if (owned.includes(n?.chainId) || site.follows.includes(n?.chainId)) await broadcast(site.origin, 'notification', n);
+    }
   },
   'offscreen.policy': async (req) => policy(req),
 };
@@ -218,6 +221,7 @@ async function policy(req) {
   const ok = await ask({ kind: 'mutation', origin: req.origin, query: req.query, variables: req.variables ?? {},
     chainId: req.chainId || '', applicationId: req.applicationId || '', preview });
   if (!ok) throw new WalletError(codes.rejected, 'rejected by the user');
+  if (preview?.follows?.length) await sites.follow(req.origin, preview.follows);
   await touch();
   return true;
 }

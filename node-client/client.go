@@ -131,7 +131,15 @@ func (c *Client) Sync(ctx context.Context) error {
 // the bundles ever sent.
 func (c *Client) applyLocal(ctx context.Context, cert *block.Certificate) error {
 	_, e, err := c.Local.HandleCertificate(ctx, cert, c.Now())
-	if missing := app.MissingBlobs(err); missing != nil {
+	// Execution stops at the first blob it lacks, so a block that
+	// publishes several blobs (a contract and a service) or meets several
+	// applications takes a round per blob: at most one per transaction,
+	// and a few for the applications an operation loads.
+	for round := 0; round < len(cert.Value.Block.Block.Transactions)+maxBlobRounds; round++ {
+		missing := app.MissingBlobs(err)
+		if missing == nil {
+			break
+		}
 		if ferr := c.FetchBlobs(ctx, missing); ferr != nil {
 			return fmt.Errorf("%w (%w)", err, ferr)
 		}

@@ -52,11 +52,12 @@ async function provider() {
 /**
  * Dapp is one page's connection: it wires the Connect button and calls
  * refresh(dapp) after connecting, after each confirmed block, and on the
- * wallet's notifications for the page's chain.
+ * wallet's notifications for the page's chain (and those watch() names).
  */
 export class Dapp {
-  constructor({ refresh }) {
+  constructor({ refresh, watch }) {
     this.refresh = refresh;
+    this.watch = watch ?? (() => []); // more chains whose notifications refresh the page
     this.app = params.get('app');
     this.chain = params.get('chain');
     this.owner = null;
@@ -77,7 +78,9 @@ export class Dapp {
     $('connect').addEventListener('click', () => this.connect());
     this.wallet.on('accountsChanged', (a) => this.#account(a));
     this.wallet.on('disconnect', () => this.#account(null));
-    this.wallet.on('notification', (n) => { if (n?.chainId === this.chain) this.#refresh(); });
+    this.wallet.on('notification', (n) => {
+      if (n?.chainId === this.chain || this.watch().includes(n?.chainId)) this.#refresh();
+    });
     say('Connect to your Myriad wallet to start.');
   }
 
@@ -126,12 +129,30 @@ export class Dapp {
    * approve the block), reports the block's hash and refreshes the page.
    */
   async mutate(what, query, variables = {}, chain = this.chain) {
-    say(`${what}: approve the block in your wallet…`);
+    return this.#mutate(what, { query, variables, chainId: chain, applicationId: this.app },
+      (r) => (typeof r?.data === 'string' ? r.data : null));
+  }
+
+  /**
+   * walletMutate runs a mutation of the wallet's own GraphQL (transfers,
+   * followChain, processInbox: docs/schema.graphql), approved like any
+   * other, and refreshes the page; it answers the mutation's data.
+   */
+  async walletMutate(what, query, variables = {}) {
+    return this.#mutate(what, { query, variables }, (r) => r?.data ?? null, true);
+  }
+
+  async #mutate(what, params, result, data = false) {
+    say(`${what}: approve it in your wallet…`);
     try {
-      const r = await this.wallet.request({ method: 'myriad_graphql',
-        params: { query, variables, chainId: chain, applicationId: this.app } });
+      const r = await this.wallet.request({ method: 'myriad_graphql', params });
       if (r?.errors?.length) throw new Error(r.errors.map((e) => e.message).join('; '));
-      const hash = typeof r?.data === 'string' ? r.data : null;
+      if (data) {
+        say(`${what}: done.`, 'ok');
+        await this.#refresh();
+        return result(r);
+      }
+      const hash = result(r);
       say(`${what}: done${hash ? `, block ${short(hash)}` : ''}.`, 'ok');
       $('status').dataset.block = hash ?? '';
       await this.#refresh();
@@ -157,4 +178,27 @@ export function onSubmit(id, fn) {
       buttons.forEach((b) => { b.disabled = false; });
     }
   });
+}
+
+/** actionButton is a button (data-testid testid) that runs onClick, disabled meanwhile. */
+export function actionButton(testid, text, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.dataset.testid = testid;
+  b.textContent = text;
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try { await onClick(); } finally { b.disabled = false; }
+  });
+  return b;
+}
+
+/**
+ * followButton offers to follow a chain the wallet cannot read yet (a
+ * wallet that runs the apps itself, as the extension does, reads only the
+ * chains it tracks).
+ */
+export function followButton(d, chain, what) {
+  return actionButton('follow-chain', `Follow ${what} in your wallet`, () =>
+    d.walletMutate(`Follow ${what}`, 'mutation ($c: String!) { followChain(chainId: $c) { id } }', { c: chain }));
 }
