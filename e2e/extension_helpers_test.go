@@ -174,6 +174,10 @@ type extStatus struct {
 	Exists, Locked bool
 	SessionKept    bool
 	Chains         []struct{ ID, Owner string }
+	Validators     []struct {
+		Address, CommitteeAddress, PublicKey string
+		Custom                               bool
+	}
 }
 
 func (p *tpage) status() extStatus {

@@ -93,6 +93,16 @@ func TestExtension(t *testing.T) {
 	if validators != 4 {
 		t.Errorf("settings list %d validators, want 4", validators)
 	}
+	// The user reaches validator 0 at another address (here one where
+	// nothing answers): the wallet keeps working with the other three, and
+	// the address stays across a restart (checked below).
+	const elsewhere = "ws://127.0.0.1:9"
+	popup.fill(`validator-address"][id="validator-0`, elsewhere)
+	popup.click("validators-save")
+	popup.wait(`text=Saved`, 30*time.Second)
+	if v := popup.status().Validators[0]; v.Address != elsewhere || !v.Custom || v.CommitteeAddress == elsewhere {
+		t.Errorf("validator 0 after the change: %+v, want reached at %s", v, elsewhere)
+	}
 	popup.screenshot("settings")
 
 	// Lock, then unlock with the password.
@@ -125,6 +135,9 @@ func TestExtension(t *testing.T) {
 	popup.fill("unlock-password", extPassword)
 	popup.must(popup.p.Press(ctx, tid("unlock-password"), "Enter")) // the keyboard works
 	poll(t, time.Minute, "balance after the restart", func() bool { return bal() == "99.5" })
+	if v := popup.status().Validators[0]; v.Address != elsewhere || !v.Custom {
+		t.Errorf("validator 0 after a restart: %+v, want still reached at %s", v, elsewhere)
+	}
 
 	// A second profile imports the recovery phrase, claims its own chain
 	// and sends to the first browser, which receives.
@@ -154,6 +167,11 @@ func TestExtension(t *testing.T) {
 	popup.wait(tid(`receive"][data-chain="`+chain), time.Minute)
 	popup.click(`receive"][data-chain="` + chain)
 	poll(t, time.Minute, "balance 106.5 after receiving from the second profile", func() bool { return bal() == "106.5" })
+	// Cleared, validator 0 is reached where the network says again.
+	popup.swCall("network.setValidatorAddress", []any{popup.status().Validators[0].PublicKey, ""}, nil)
+	if v := popup.status().Validators[0]; v.Custom || v.Address != v.CommitteeAddress {
+		t.Errorf("validator 0 after clearing its address: %+v", v)
+	}
 	t.Logf("TestExtension took %v", time.Since(start).Round(time.Millisecond))
 }
 

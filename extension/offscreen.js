@@ -97,6 +97,7 @@ const ops = {
   lock: (w) => w.lock(),
   session: (w) => w.session(),
   claimChain: (w, req) => w.claimChain(req),
+  setValidatorAddress: (w, publicKey, address) => w.setValidatorAddress(publicKey, address),
   graphql: (w, query, variables, origin, target) => w.graphql(query, variables, origin, target),
   signMessage: (w, req) => w.signMessage(req),
   syncAll,

@@ -328,10 +328,31 @@ async function settingsView(st) {
     formField('Lock after being idle for', autoLock),
     h('div', { class: 'row' }, h('button', { class: 'primary', type: 'submit', 'data-testid': 'settings-save' }, 'Save'), saved)),
     h('h3', {}, 'Validators'),
-    h('p', { class: 'muted' }, 'The network\'s validators come from its genesis, which the wallet took from the faucet when it was made; the wallet talks to them directly and checks their signatures.'),
-    h('table', {}, h('tr', {}, h('th', {}, 'address'), h('th', {}, 'public key')),
-      ...st.validators.map((v) => h('tr', { 'data-testid': 'validator' }, h('td', { class: 'mono' }, v.address), h('td', { class: 'mono' }, short(v.publicKey))))),
+    h('p', { class: 'muted' }, 'The network\'s validators come from its genesis, which the wallet took from the faucet when it was made; the wallet talks to them directly and checks their signatures. You may reach one at another address (a proxy, a tunnel): its key still proves it is that validator. Empty: the address the network gives.'),
+    validatorsForm(st.validators),
   );
+}
+
+// validatorsForm edits where the wallet reaches each validator.
+function validatorsForm(validators) {
+  const inputs = validators.map((v, i) => h('input', {
+    id: `validator-${i}`, type: 'text', value: v.custom ? v.address : '', placeholder: v.committeeAddress,
+    'data-testid': 'validator-address', 'data-key': v.publicKey, spellcheck: 'false',
+    'aria-label': `address of validator ${short(v.publicKey)}`,
+  }));
+  const saved = h('span', { class: 'ok', 'aria-live': 'polite' });
+  return form(async () => {
+    saved.textContent = '';
+    for (const [i, v] of validators.entries()) {
+      const want = inputs[i].value.trim();
+      if (want !== (v.custom ? v.address : '')) await call('network.setValidatorAddress', v.publicKey, want);
+    }
+    saved.textContent = 'Saved';
+  },
+  h('table', {}, h('tr', {}, h('th', {}, 'public key'), h('th', {}, 'address')),
+    ...validators.map((v, i) => h('tr', { 'data-testid': 'validator' },
+      h('td', { class: 'mono' }, short(v.publicKey)), h('td', {}, inputs[i])))),
+  h('div', { class: 'row' }, h('button', { type: 'submit', 'data-testid': 'validators-save' }, 'Save addresses'), saved));
 }
 
 const views = { home, send, apps, sites: sitesView, settings: settingsView };

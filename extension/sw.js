@@ -110,6 +110,7 @@ const control = {
   'settings.get': settings.get,
   'settings.set': async (patch) => { await settings.set(patch); await touch(); return settings.get(); },
   'sites.list': sites.list,
+  'network.setValidatorAddress': async (publicKey, address) => core('setValidatorAddress', String(publicKey), String(address ?? '')),
   'sites.revoke': async (origin) => { await sites.remove(origin); broadcast(origin, 'accountsChanged', []); },
   'approval.get': async (id) => approvalDetails(id),
   'approval.decide': async (id, approved) => decide(id, approved),

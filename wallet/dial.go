@@ -3,6 +3,9 @@ package wallet
 import (
 	"context"
 	"fmt"
+	"io"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/myriadchain/myriad/core/block"
@@ -67,7 +70,7 @@ func (w *Wallet) Nodes(ctx context.Context) ([]client.Node, error) {
 			continue
 		}
 		wg.Go(func() {
-			n, err := w.cfg.Dialer.Dial(ctx, v)
+			n, err := w.cfg.Dialer.Dial(ctx, w.reach(v))
 			if err != nil {
 				w.cfg.Logger.Warn("validator unreachable", "address", v.Address, "err", err)
 				n = unreachable{v: v, err: err}
@@ -85,6 +88,73 @@ func (w *Wallet) Nodes(ctx context.Context) ([]client.Node, error) {
 		out[i] = w.nodes[v.PublicKey]
 	}
 	return out, nil
+}
+
+// reach is v with the address the wallet reaches it at: the user's, if
+// set (SetValidatorAddress), else the committee's.
+func (w *Wallet) reach(v committee.Validator) committee.Validator {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if a, ok := w.doc.Addresses[v.PublicKey]; ok {
+		v.Address = a
+	}
+	return v
+}
+
+// ValidatorAddress answers where the wallet reaches validator v, and
+// whether that is the user's address rather than the committee's.
+func (w *Wallet) ValidatorAddress(v committee.Validator) (string, bool) {
+	r := w.reach(v)
+	return r.Address, r.Address != v.Address
+}
+
+// SetValidatorAddress makes the wallet reach the validator with public key
+// pub at address (a proxy, a tunnel, a closer mirror) instead of where the
+// committee says; "" goes back to the committee's address. The validator
+// must be in the current committee. Its key still authenticates every
+// connection, so an address cannot make another server pass for it. The
+// connection to it, if any, is closed: the next request dials the new
+// address.
+func (w *Wallet) SetValidatorAddress(ctx context.Context, pub keys.PublicKey, address string) error {
+	com, err := w.Committee(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(com.Validators, func(v committee.Validator) bool { return v.PublicKey == pub }) {
+		return fmt.Errorf("wallet: no validator with key %s in the committee", pub.Short())
+	}
+	if address != "" {
+		if _, err := client.Endpoint(address, "ws", "/"); err != nil {
+			return fmt.Errorf("wallet: validator %s: %w", pub.Short(), err)
+		}
+	}
+	w.mu.Lock()
+	next := maps.Clone(w.doc.Addresses)
+	if next == nil {
+		next = map[keys.PublicKey]string{}
+	}
+	if address == "" {
+		delete(next, pub)
+	} else {
+		next[pub] = address
+	}
+	old := w.doc.Addresses
+	w.doc.Addresses = next
+	w.mu.Unlock()
+	if err := w.Save(); err != nil {
+		w.mu.Lock()
+		w.doc.Addresses = old
+		w.mu.Unlock()
+		return err
+	}
+	w.mu.Lock()
+	n := w.nodes[pub]
+	delete(w.nodes, pub)
+	w.mu.Unlock()
+	if c, ok := n.(io.Closer); ok {
+		c.Close()
+	}
+	return nil
 }
 
 // unreachable is a validator that could not be dialled.

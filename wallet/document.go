@@ -51,6 +51,9 @@ type Document struct {
 	Chains []Chain `json:"chains"`
 	// Default is the chain commands use when none is named (zero: none).
 	Default ids.ChainID `json:"default,omitzero"`
+	// Addresses are where the user reaches validators instead of the
+	// addresses the committee gives, by public key (SetValidatorAddress).
+	Addresses map[keys.PublicKey]string `json:"addresses,omitempty"`
 }
 
 // Key is one of the user's signing keys.

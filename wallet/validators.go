@@ -34,7 +34,8 @@ func (w *Wallet) Validators(ctx context.Context, id ids.ChainID) ([]ValidatorSta
 	out := make([]ValidatorStatus, len(nodes))
 	for i, n := range nodes {
 		v := com.Validators[i]
-		out[i] = ValidatorStatus{PublicKey: v.PublicKey, Address: v.Address, Weight: v.Weight}
+		addr, _ := w.ValidatorAddress(v)
+		out[i] = ValidatorStatus{PublicKey: v.PublicKey, Address: addr, Weight: v.Weight}
 		info, err := n.ChainInfo(ctx, id)
 		switch {
 		case err != nil:
@@ -56,7 +57,8 @@ type ChainUpdate struct {
 	Err      error
 }
 
-// SyncValidator sends the validator at address the blocks of the tracked
+// SyncValidator sends the validator at address (the committee's or the
+// user's, SetValidatorAddress) the blocks of the tracked
 // chains that it lacks and the local node has.
 func (w *Wallet) SyncValidator(ctx context.Context, address string) ([]ChainUpdate, error) {
 	com, err := w.Committee(ctx)
@@ -68,7 +70,7 @@ func (w *Wallet) SyncValidator(ctx context.Context, address string) ([]ChainUpda
 		return nil, err
 	}
 	for i, v := range com.Validators {
-		if v.Address == address {
+		if addr, _ := w.ValidatorAddress(v); v.Address == address || addr == address {
 			var out []ChainUpdate
 			for _, tc := range w.doc.Chains {
 				out = append(out, w.update(ctx, nodes[i], tc.ID))

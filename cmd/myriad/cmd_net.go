@@ -52,19 +52,7 @@ func cmdQueryValidators(*flag.FlagSet) runner {
 					return nil, err
 				}
 			}
-			list, err := s.Validators(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			v := validatorsView{Chain: id}
-			for _, st := range list {
-				vs := validatorStatus{st.PublicKey, st.Address, st.Weight, st.Height, ""}
-				if st.Err != nil {
-					vs.Error = st.Err.Error()
-				}
-				v.Validators = append(v.Validators, vs)
-			}
-			return v, nil
+			return queryValidators(ctx, s, id)
 		})
 	}
 }
@@ -263,4 +251,44 @@ func (w *watcher) check(ctx context.Context, id ids.ChainID) {
 func (w *watcher) owned(id ids.ChainID) bool {
 	c, err := w.s.Chain(id)
 	return err == nil && !c.Owner.IsZero()
+}
+
+func cmdSetValidatorAddress(*flag.FlagSet) runner {
+	return func(ctx context.Context, e *env, args []string) (result, error) {
+		if len(args) < 1 || len(args) > 2 {
+			return nil, usageErrorf("want PUBLIC_KEY [ADDRESS]")
+		}
+		var pub keys.PublicKey
+		if err := pub.UnmarshalText([]byte(args[0])); err != nil {
+			return nil, usageErrorf("public key %q: %v", args[0], err)
+		}
+		address := ""
+		if len(args) == 2 {
+			address = args[1]
+		}
+		return withWallet(ctx, e, func(s *session) (result, error) {
+			if err := s.SetValidatorAddress(ctx, pub, address); err != nil {
+				return nil, err
+			}
+			id := s.Genesis().Admin()
+			return queryValidators(ctx, s, id)
+		})
+	}
+}
+
+// queryValidators asks every validator about chain id.
+func queryValidators(ctx context.Context, s *session, id ids.ChainID) (result, error) {
+	list, err := s.Validators(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := validatorsView{Chain: id}
+	for _, st := range list {
+		vs := validatorStatus{st.PublicKey, st.Address, st.Weight, st.Height, ""}
+		if st.Err != nil {
+			vs.Error = st.Err.Error()
+		}
+		v.Validators = append(v.Validators, vs)
+	}
+	return v, nil
 }

@@ -61,6 +61,9 @@ func init() {
 		{"close-chain", "CHAIN", "Close a chain: it then only rejects incoming messages, and its owners can propose nothing else.", cmdCloseChain},
 		{"query-validators", "[CHAIN]", "Ask every validator of the committee how far it has a chain (default: the default chain).", cmdQueryValidators},
 		{"sync-validator", "ADDRESS", "Send a validator the blocks of the tracked chains it lacks.", cmdSyncValidator},
+		{"set-validator-address", "PUBLIC_KEY [ADDRESS]", "Reach the validator with this public key at ADDRESS (ws://host:port: " +
+			"a proxy, a tunnel) instead of the committee's address; without ADDRESS, at the committee's again. " +
+			"Its key still authenticates it.", cmdSetValidatorAddress},
 		{"watch", "[CHAIN…]", "Follow chains and print their new blocks and incoming messages until interrupted; " +
 			"--process-inbox takes incoming messages as they come.", cmdWatch},
 		{"publish-module", "CONTRACT SERVICE", "Publish an application's contract and service modules (Wasm files) " +

@@ -15,6 +15,7 @@ import (
 
 	"github.com/myriadchain/myriad/core/chain"
 	"github.com/myriadchain/myriad/core/ids"
+	"github.com/myriadchain/myriad/core/keys"
 	"github.com/myriadchain/myriad/core/kv"
 	"github.com/myriadchain/myriad/wallet"
 	"github.com/myriadchain/myriad/wallet/gqlapi"
@@ -85,6 +86,7 @@ func (a *API) Object() js.Value {
 		"reset":       a.reset,
 		"setPolicy":   a.setPolicy,
 		"signMessage": a.signMessage,
+		"setValidatorAddress": a.setValidatorAddress,
 	} {
 		o.Set(name, promise(m))
 	}
@@ -132,11 +134,25 @@ func (a *API) started(ctx context.Context, w *wallet.Wallet) error {
 		return err
 	}
 	a.w, a.ql = w, ql
-	fctx, cancel := context.WithCancel(context.Background())
-	a.follow = cancel
-	go ql.Follow(fctx)
+	fctx := a.startFollowing(ql)
 	go a.catchUp(fctx, ql)
 	return nil
+}
+
+// startFollowing runs ql's Follow until a.follow is called, and returns
+// its context. It must be called with a.mu held.
+func (a *API) startFollowing(ql *gqlapi.Service) context.Context {
+	fctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ql.Follow(fctx)
+	}()
+	a.follow = func() {
+		cancel()
+		<-done // one Follow at a time
+	}
+	return fctx
 }
 
 // catchUp brings the admin chain (the committees to trust) and the
@@ -198,8 +214,12 @@ type Status struct {
 
 // Validator is one validator of Status.
 type Validator struct {
-	Address   string `json:"address"`
-	PublicKey string `json:"publicKey"`
+	// Address is where the wallet reaches the validator: the user's
+	// address (Custom) or the committee's (CommitteeAddress).
+	Address          string `json:"address"`
+	CommitteeAddress string `json:"committeeAddress"`
+	Custom           bool   `json:"custom"`
+	PublicKey        string `json:"publicKey"`
 }
 
 func (a *API) status(ctx context.Context, _ []js.Value) (any, error) {
@@ -216,7 +236,9 @@ func (a *API) status(ctx context.Context, _ []js.Value) (any, error) {
 	st.Exists, st.Locked, st.Faucet, st.Chains = true, a.w.Locked(), d.Faucet, a.w.Chains()
 	if c := a.w.Genesis().Committee; c != nil {
 		for _, v := range c.Validators {
-			st.Validators = append(st.Validators, Validator{Address: v.Address, PublicKey: v.PublicKey.String()})
+			addr, custom := a.w.ValidatorAddress(v)
+			st.Validators = append(st.Validators, Validator{Address: addr, CommitteeAddress: v.Address, Custom: custom,
+				PublicKey: v.PublicKey.String()})
 		}
 	}
 	if !d.Default.IsZero() {
@@ -403,4 +425,36 @@ func (a *API) reset(ctx context.Context, _ []js.Value) (any, error) {
 		return nil, storageError("reset the chain-state database", err)
 	}
 	return nil, a.open(ctx)
+}
+
+// setValidatorAddress(publicKey, address) makes the wallet reach a
+// validator of the committee at address ("": the committee's address
+// again), and follows the validators anew.
+func (a *API) setValidatorAddress(ctx context.Context, args []js.Value) (any, error) {
+	key, err := stringArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	address, err := stringArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	var pub keys.PublicKey
+	if err := pub.UnmarshalText([]byte(key)); err != nil {
+		return nil, badRequest("setValidatorAddress: public key: %v", err)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, ql, err := a.wallet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = ql.WithWallet(func(w *wallet.Wallet) error { return w.SetValidatorAddress(ctx, pub, address) })
+	if err != nil {
+		return nil, badRequest("%v", err)
+	}
+	// The follower holds the old connection's subscription.
+	a.follow()
+	a.startFollowing(ql)
+	return nil, nil
 }
