@@ -8,7 +8,7 @@
 //   - routes dApp requests from the content scripts' ports
 //     (docs/bridge-protocol.md), taking the origin from the browser, and
 //     decides the core's policy: connected sites, approval windows.
-import { codes, errorOf, WalletError } from './lib/errors.js';
+import { bridgeError, codes, errorOf, WalletError } from './lib/errors.js';
 import * as settings from './lib/settings.js';
 import * as sites from './lib/sites.js';
 
@@ -310,23 +310,6 @@ function onBridgeMessage(port, origin, msg) {
   bridge[msg.method](origin, msg.params ?? {})
     .then((result) => reply({ result: result ?? null }), (e) => reply({ error: bridgeError(e) }))
     .finally(() => inFlight.set(origin, (inFlight.get(origin) ?? 1) - 1));
-}
-
-// bridgeError maps an error to the EIP-1193 codes a page sees.
-function bridgeError(e) {
-  const { code, message } = errorOf(e);
-  if (typeof code === 'number') return { code, message };
-  if (code === 'DENIED') {
-    if (/rejected by the user/.test(message)) return { code: codes.rejected, message: 'rejected by the user' };
-    if (/wallet is locked/.test(message)) return { code: codes.unauthorized, message: 'the wallet is locked: unlock it in the extension' };
-    if (/wallet disconnected/.test(message)) return { code: codes.disconnected, message: 'the wallet stopped while asking: try again' };
-    const fail = /the block would fail: (.*)$/s.exec(message);
-    if (fail) return { code: codes.wouldFail, message: `the block would fail: ${fail[1]}` };
-    return { code: codes.unauthorized, message: 'this site is not connected' };
-  }
-  if (code === 'LOCKED') return { code: codes.unauthorized, message: 'the wallet is locked: unlock it in the extension' };
-  if (code === 'CHANGED') return { code: codes.wouldFail, message: `${message}: ask again` };
-  return { code: -32603, message: `${code}: ${message}` };
 }
 
 async function needConnected(origin) {
