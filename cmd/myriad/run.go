@@ -15,6 +15,7 @@ import (
 	"github.com/myriadchain/myriad/core/ids"
 	"github.com/myriadchain/myriad/core/kv"
 	"github.com/myriadchain/myriad/wallet"
+	"github.com/myriadchain/myriad/wallet/gqlapi"
 )
 
 // env is what a command runs with: its output, the environment, and how
@@ -34,7 +35,7 @@ type env struct {
 
 	// Set by the global flags.
 	walletPath, storagePath string
-	json                    bool
+	json, dryRun            bool
 }
 
 // globalFlags registers the flags every command accepts.
@@ -42,6 +43,17 @@ func (e *env) globalFlags(fs *flag.FlagSet) {
 	fs.StringVar(&e.walletPath, "wallet", e.walletPath, "wallet file (default $MYRIAD_WALLET, else wallet.json in the user config folder)")
 	fs.StringVar(&e.storagePath, "storage", e.storagePath, "local node storage folder (default $MYRIAD_STORAGE, else beside the wallet file)")
 	fs.BoolVar(&e.json, "json", e.json, "print results (and errors) as JSON")
+	fs.BoolVar(&e.dryRun, "dry-run", e.dryRun, "with a command that signs blocks (transfer, process-inbox, open-chain, query-application …): show what its blocks would do, executed in the local node, and sign nothing")
+}
+
+// dryRunnable are the commands whose only effect is the blocks they sign
+// (or the chain they track): --dry-run shows those and changes nothing.
+// Others would still act (claim from a faucet, add a key, upload blobs),
+// so they refuse the flag.
+var dryRunnable = map[string]bool{
+	"transfer": true, "process-inbox": true, "open-chain": true, "open-multi-owner-chain": true,
+	"change-ownership": true, "close-chain": true, "query-application": true, "wallet follow-chain": true,
+	"create-application": true,
 }
 
 // run runs the command line args and returns the exit code: 0 on success,
@@ -73,11 +85,31 @@ func run(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(cmd.name, usageErrorf("%v", err))
 	}
+	var runs *wallet.DryRuns
+	if e.dryRun {
+		if !dryRunnable[cmd.name] {
+			return e.fail(cmd.name, usageErrorf("--dry-run works only with the commands that sign blocks: %s", dryRunList()))
+		}
+		ctx, runs = wallet.WithDryRun(ctx)
+	}
 	res, err := do(ctx, e, pos)
+	if runs != nil && errors.Is(err, wallet.ErrDryRun) {
+		return e.print(previewView{gqlapi.PreviewOf(runs)})
+	}
 	if err != nil {
 		return e.fail(cmd.name, err)
 	}
 	return e.print(res)
+}
+
+func dryRunList() string {
+	var names []string
+	for _, c := range commands {
+		if dryRunnable[c.name] {
+			names = append(names, c.name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // parseInterspersed parses flags wherever they stand among the positional

@@ -110,7 +110,7 @@ func (s *Service) DryRun(ctx context.Context, req Request) (*Preview, error) {
 			return nil, fmt.Errorf("gqlapi: dry run: %s", e.Message)
 		}
 	}
-	return previewOf(runs), nil
+	return PreviewOf(runs), nil
 }
 
 // DryRunApplication previews a request to an application's service (see
@@ -121,14 +121,16 @@ func (s *Service) DryRunApplication(ctx context.Context, chainID, appID string, 
 	if _, err := s.ExecApplication(dctx, chainID, appID, request); err != nil && !errors.Is(err, wallet.ErrDryRun) {
 		return nil, fmt.Errorf("gqlapi: dry run: %w", err)
 	}
-	return previewOf(runs), nil
+	return PreviewOf(runs), nil
 }
 
 func isDryRun(e *gqlerrors.QueryError) bool {
 	return errors.Is(e.Err, wallet.ErrDryRun) || errors.Is(e.ResolverError, wallet.ErrDryRun)
 }
 
-func previewOf(d *wallet.DryRuns) *Preview {
+// PreviewOf describes what the operations run under a context from
+// wallet.WithDryRun would have done.
+func PreviewOf(d *wallet.DryRuns) *Preview {
 	p := &Preview{Blocks: []PreviewBlock{}, Follows: []string{}, runs: d.Runs()}
 	for _, r := range p.runs {
 		p.Blocks = append(p.Blocks, previewBlock(r))
