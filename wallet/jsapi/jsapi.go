@@ -73,19 +73,19 @@ func New(cfg Config) *API {
 func (a *API) Object() js.Value {
 	o := js.Global().Get("Object").New()
 	for name, m := range map[string]method{
-		"status":      a.status,
-		"create":      a.create,
-		"unlock":      a.unlock,
-		"lock":        a.lock,
-		"session":     a.session,
-		"resume":      a.resume,
-		"claimChain":  a.claimChain,
-		"graphql":     a.graphql,
-		"subscribe":   a.subscribe,
-		"unsubscribe": a.unsubscribe,
-		"reset":       a.reset,
-		"setPolicy":   a.setPolicy,
-		"signMessage": a.signMessage,
+		"status":              a.status,
+		"create":              a.create,
+		"unlock":              a.unlock,
+		"lock":                a.lock,
+		"session":             a.session,
+		"resume":              a.resume,
+		"claimChain":          a.claimChain,
+		"graphql":             a.graphql,
+		"subscribe":           a.subscribe,
+		"unsubscribe":         a.unsubscribe,
+		"reset":               a.reset,
+		"setPolicy":           a.setPolicy,
+		"signMessage":         a.signMessage,
 		"setValidatorAddress": a.setValidatorAddress,
 	} {
 		o.Set(name, promise(m))
