@@ -34,6 +34,12 @@ type Query {
 	genesisConfig: String!
 	"The faucet's version."
 	version: String!
+	"""
+	The chains the faucet opened for owner (64 hex digits), oldest first, as chain ids:
+	how a wallet restored from its recovery phrase finds its chains. Empty for an owner
+	the faucet never served.
+	"""
+	chains(owner: String!): [String!]!
 }
 
 type Mutation {
@@ -78,6 +84,28 @@ func (r *root) Version() string { return r.version }
 
 type ownerArgs struct{ Owner string }
 
+func (r *root) Chains(args ownerArgs) ([]string, error) {
+	o, err := parseOwner(args.Owner)
+	if err != nil {
+		return nil, err
+	}
+	chains := r.claimer.Chains(o)
+	out := make([]string, len(chains))
+	for i, id := range chains {
+		out[i] = id.String()
+	}
+	return out, nil
+}
+
+// parseOwner parses an owner argument, or returns the INVALID_OWNER error.
+func parseOwner(s string) (ids.Owner, error) {
+	o, err := ids.ParseHash(s)
+	if err != nil {
+		return ids.Owner{}, publicError(fmt.Errorf("%w: %q is not 64 hex digits", ErrInvalidOwner, s))
+	}
+	return o, nil
+}
+
 func (r *root) Claim(ctx context.Context, args ownerArgs) (descriptionJSON, error) {
 	res, err := r.claim(ctx, args.Owner)
 	return descriptionJSON(res.Description), err
@@ -92,9 +120,9 @@ func (r *root) ClaimChain(ctx context.Context, args ownerArgs) (*claimResolver, 
 }
 
 func (r *root) claim(ctx context.Context, owner string) (ClaimResult, error) {
-	o, err := ids.ParseHash(owner)
+	o, err := parseOwner(owner)
 	if err != nil {
-		return ClaimResult{}, publicError(fmt.Errorf("%w: %q is not 64 hex digits", ErrInvalidOwner, owner))
+		return ClaimResult{}, err
 	}
 	addr, _ := ctx.Value(addrKey{}).(string)
 	res, err := r.claimer.Claim(ctx, o, addr)

@@ -125,6 +125,18 @@ func TestGraphQL(t *testing.T) {
 		Description: ids.ChildDescription(c.Description.Parent, c.Description.Height, c.Description.Index)}
 	f.checkResult(res)
 
+	_, a = post(t, srv.URL, fmt.Sprintf(`{ mine: chains(owner: %q) none: chains(owner: %q) }`, o, f.net.NewKey().Owner()))
+	var mine, none []ids.ChainID
+	if err := json.Unmarshal(a.Data["mine"], &mine); err != nil || len(a.Errors) > 0 {
+		t.Fatalf("chains: answer %s, errors %+v: %v", a.Data["mine"], a.Errors, err)
+	}
+	if err := json.Unmarshal(a.Data["none"], &none); err != nil || none == nil || len(none) != 0 {
+		t.Errorf("chains of an owner never served = %s, want []", a.Data["none"])
+	}
+	if len(mine) != 1 || mine[0] != c.ChainID {
+		t.Errorf("chains(owner) = %v, want [%s]", mine, c.ChainID)
+	}
+
 	_, a = post(t, srv.URL, `{ version genesisConfig }`)
 	var version, genesis string
 	json.Unmarshal(a.Data["version"], &version)
@@ -148,6 +160,7 @@ func TestGraphQLErrors(t *testing.T) {
 		{"empty", ``, ""},
 		{"bad owner", `mutation { claim(owner: "not hex") }`, "INVALID_OWNER"},
 		{"zero owner", fmt.Sprintf(`mutation { claim(owner: %q) }`, ids.Owner{}), "INVALID_OWNER"},
+		{"chains of a bad owner", `{ chains(owner: "not hex") }`, "INVALID_OWNER"},
 		{"first claim", fmt.Sprintf(`mutation { claim(owner: %q) }`, f.net.NewKey().Owner()), "ok"},
 		{"rate limited", fmt.Sprintf(`mutation { claim(owner: %q) }`, f.net.NewKey().Owner()), "RATE_LIMITED"},
 	}

@@ -126,6 +126,13 @@ func (l *ledger) confirm(owner ids.Owner, id ids.ChainID) {
 	l.chains[owner] = append(l.chains[owner], id)
 }
 
+// owned returns the chains confirmed for owner, oldest first (a copy).
+func (l *ledger) owned(owner ids.Owner) []ids.ChainID {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]ids.ChainID{}, l.chains[owner]...)
+}
+
 // record counts a chain opened for owner outside a reserved claim: found in
 // the chain's history, or confirmed late by a block finished after a failure.
 func (l *ledger) record(owner ids.Owner, id ids.ChainID) {

@@ -119,13 +119,18 @@ type ClaimResult struct {
 	Certificate ids.Hash
 }
 
-// Claimer opens chains for claimants: a Service, or in another runtime a
-// stub that forwards to one. NewHandler serves any Claimer.
+// Claimer opens chains for claimants and tells which it opened: a
+// Service, or in another runtime a stub that forwards to one. NewHandler
+// serves any Claimer. Its methods are safe for concurrent use.
 type Claimer interface {
 	// Claim opens a chain owned by owner for the claimant at addr (the
-	// key of the rate limit). It is safe for concurrent use and returns
-	// the errors listed in the package documentation.
+	// key of the rate limit). It returns the errors listed in the package
+	// documentation.
 	Claim(ctx context.Context, owner ids.Owner, addr string) (ClaimResult, error)
+	// Chains returns the chains the faucet opened for owner, oldest
+	// first: those of confirmed blocks, not claims still in flight. It
+	// returns an empty list for an owner the faucet never served.
+	Chains(owner ids.Owner) []ids.ChainID
 }
 
 // Service is the faucet's claim logic over a client of the faucet chain.
@@ -255,6 +260,12 @@ func (s *Service) Claim(ctx context.Context, owner ids.Owner, addr string) (Clai
 	}
 	return s.wait(ctx, r)
 }
+
+// Chains implements Claimer. The list comes from the ledger the Service
+// rebuilds from the faucet chain's blocks when it starts (New), so it
+// survives restarts; a wallet restored from its recovery phrase asks it
+// which chains its keys own (docs/keys.md).
+func (s *Service) Chains(owner ids.Owner) []ids.ChainID { return s.owners.owned(owner) }
 
 // wait returns r's answer.
 func (s *Service) wait(ctx context.Context, r *request) (ClaimResult, error) {

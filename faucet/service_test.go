@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -149,6 +150,31 @@ func TestPerOwnerLimit(t *testing.T) {
 	}
 	_, err := f.claim(o, "192.0.2.2")
 	wantErr(t, "third claim with PerOwner 2", err, faucet.ErrAlreadyClaimed)
+}
+
+// TestChains checks Service.Chains: an owner's chains oldest first, none
+// for an owner never served, and the same list after a restart (rebuilt
+// from the faucet chain's blocks).
+func TestChains(t *testing.T) {
+	f := newFixture(t, setup{balance: amount.Tokens(1000), opts: faucet.Options{PerOwner: 2}})
+	o, other := f.net.NewKey().Owner(), f.net.NewKey().Owner()
+	a := f.mustClaim(o)
+	f.mustClaim(other)
+	b := f.mustClaim(o)
+	want := []ids.ChainID{a.Chain, b.Chain}
+	if got := f.svc.Chains(o); !slices.Equal(got, want) {
+		t.Errorf("Chains(o) = %v, want %v", got, want)
+	}
+	if got := f.svc.Chains(f.net.NewKey().Owner()); len(got) != 0 {
+		t.Errorf("Chains of an owner never served = %v, want none", got)
+	}
+	f.restart()
+	if got := f.svc.Chains(o); !slices.Equal(got, want) {
+		t.Errorf("Chains(o) after a restart = %v, want %v", got, want)
+	}
+	if got := f.svc.Chains(ids.Owner{}); len(got) != 0 {
+		t.Errorf("Chains of the zero owner = %v, want none", got)
+	}
 }
 
 func TestInvalidOwner(t *testing.T) {
