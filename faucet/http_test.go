@@ -89,6 +89,12 @@ func TestWalletClient(t *testing.T) {
 	}
 	f.deliver()
 	f.child(faucet.ClaimResult{Chain: d.ID()}, k)
+	if got, err := client.Chains(ctx, k.Owner()); err != nil || len(got) != 1 || got[0] != d.ID() {
+		t.Errorf("Chains = %v, %v; want [%s]", got, err, d.ID())
+	}
+	if got, err := client.Chains(ctx, f.net.NewKey().Owner()); err != nil || len(got) != 0 {
+		t.Errorf("Chains of an owner never served = %v, %v; want none", got, err)
+	}
 
 	_, err = client.Claim(ctx, k.Owner())
 	if !strings.Contains(fmt.Sprint(err), "already claimed") {

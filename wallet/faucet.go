@@ -28,6 +28,7 @@ var ErrFaucet = errors.New("wallet: faucet refused")
 //
 //	query { genesisConfig }           the genesis, as a JSON object or a string holding one
 //	mutation { claim(owner: "HEX") }  the new chain's description: {"parent": CHAIN, "height": H, "index": I}
+//	query { chains(owner: "HEX") }    the ids of the chains opened for owner, oldest first
 type GraphQLFaucet struct {
 	URL string
 	// ParseGenesis decodes genesisConfig; nil: ParseGenesisFile (the
@@ -64,6 +65,19 @@ func (f *GraphQLFaucet) Claim(ctx context.Context, owner ids.Owner) (ids.Descrip
 		return ids.Description{}, fmt.Errorf("wallet: faucet %s: decode claim: %w", f.URL, err)
 	}
 	return d.Description, nil
+}
+
+// Chains implements ChainFinder.
+func (f *GraphQLFaucet) Chains(ctx context.Context, owner ids.Owner) ([]ids.ChainID, error) {
+	raw, err := f.do(ctx, fmt.Sprintf("query { chains(owner: %q) }", owner.String()), "chains")
+	if err != nil {
+		return nil, err
+	}
+	var out []ids.ChainID
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("wallet: faucet %s: decode chains: %w", f.URL, err)
+	}
+	return out, nil
 }
 
 type gqlResponse struct {
@@ -106,12 +120,22 @@ func (f *GraphQLFaucet) do(ctx context.Context, query, field string) (json.RawMe
 	return v, nil
 }
 
-// RequestChain makes a new key, has the faucet open a chain owned by it,
+// RequestChain has the faucet open a chain owned by a key of the wallet,
 // and follows that chain; it becomes the default chain if there was none.
+// The key is a new one, except in a vault wallet whose newest account owns
+// no tracked chain yet (its claim failed): that account's key is used
+// again, so that accounts stay in use without gaps (Discover). In a vault
+// wallet, if the faucet is a ChainFinder and has already opened chains
+// for the key (an earlier claim whose answer was lost, or a restored
+// wallet that could not ask the faucet), RequestChain follows them and
+// returns the oldest instead of claiming another.
 func (w *Wallet) RequestChain(ctx context.Context, f Faucet) (Chain, error) {
-	k, err := w.GenerateKey()
+	k, err := w.claimKey()
 	if err != nil {
 		return Chain{}, err
+	}
+	if c, ok, err := w.adopt(ctx, f, k.Owner); ok || err != nil {
+		return c, err
 	}
 	desc, err := f.Claim(ctx, k.Owner)
 	if err != nil {

@@ -17,23 +17,42 @@ import (
 	"github.com/myriadchain/myriad/wallet"
 )
 
-// netFaucet opens chains from root chain 3 of the harness network.
+// netFaucet opens chains from root chain 3 of the harness network, and
+// remembers them per owner (a wallet.ChainFinder).
 type netFaucet struct {
-	h *harness
-	w *wallet.Wallet
+	h      *harness
+	w      *wallet.Wallet
+	opened map[ids.Owner][]ids.ChainID
+	claims int   // claims answered with a chain
+	refuse error // if set, claims fail with it
+	down   bool  // if set, Chains fails
 }
 
 func newNetFaucet(h *harness) *netFaucet {
 	w := h.wallet(new(wallet.MemFile), kv.NewMemory())
 	h.own(w, 3)
-	return &netFaucet{h, w}
+	return &netFaucet{h: h, w: w, opened: map[ids.Owner][]ids.ChainID{}}
 }
 
 func (f *netFaucet) Genesis(context.Context) (*chain.Genesis, error) { return f.h.net.Genesis, nil }
 
 func (f *netFaucet) Claim(ctx context.Context, owner ids.Owner) (ids.Description, error) {
+	if f.refuse != nil {
+		return ids.Description{}, f.refuse
+	}
 	c, _, err := f.w.OpenChain(ctx, f.h.net.Genesis.ChainID(3), single(owner), tokens("10"))
+	if err == nil {
+		f.claims++
+		f.opened[owner] = append(f.opened[owner], c.ID)
+	}
 	return c.Description.Description, err
+}
+
+func (f *netFaucet) Chains(_ context.Context, owner ids.Owner) ([]ids.ChainID, error) {
+	if f.down {
+		return nil, errors.New("faucet unreachable")
+	}
+	return f.opened[owner], nil
 }
 
 func TestRequestChain(t *testing.T) {
