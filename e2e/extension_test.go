@@ -139,8 +139,10 @@ func TestExtension(t *testing.T) {
 		t.Errorf("validator 0 after a restart: %+v, want still reached at %s", v, elsewhere)
 	}
 
-	// A second profile imports the recovery phrase, claims its own chain
-	// and sends to the first browser, which receives.
+	// A second profile imports the recovery phrase: it finds the first
+	// profile's chain (account 0's, asked of the faucet) with its balance,
+	// then claims a chain of its own for account 1 and sends from it to the
+	// first browser, which receives.
 	second := startExtBrowser(t, ctx, ext, t.TempDir(), e.shots)
 	other := second.page("")
 	other.goto_(extURL("popup.html"))
@@ -150,16 +152,29 @@ func TestExtension(t *testing.T) {
 	other.fill("password", "another password")
 	other.fill("password2", "another password")
 	other.click("import-submit")
-	// Account 0's key already has its chain: the faucet says so (finding
-	// that chain again is not done yet), and the next claim takes account 1.
-	other.click("claim")
-	other.wait(`#error:has-text("already claimed")`, time.Minute)
-	other.click("claim")
-	other.wait(tid("balance"), time.Minute)
-	if st := other.status(); len(st.Chains) != 1 || st.Chains[0].ID == chain || st.Chains[0].Owner == firstOwner {
-		t.Fatalf("the imported wallet's status = %+v, want a new chain of its account 1 (not %s)", st, firstOwner)
+	other.wait(tid("import-found"), time.Minute)
+	otherBal := func(id string) string { return other.text(tid(`balance"][data-chain="` + id)) }
+	poll(t, time.Minute, "the imported wallet shows the found chain's balance 99.5", func() bool { return otherBal(chain) == "99.5" })
+	if st := other.status(); len(st.Chains) != 1 || st.Chains[0].ID != chain || st.Chains[0].Owner != firstOwner {
+		t.Fatalf("the imported wallet's status = %+v, want the first profile's chain %s owned by %s", st, chain, firstOwner)
 	}
+	if got := other.text(tid("import-found")); !strings.Contains(got, "Found 1 chain") {
+		t.Errorf("the import says %q, want it to have found 1 chain", got)
+	}
+	other.screenshot("import-found")
+	other.click("claim")
+	var ownChain string
+	poll(t, time.Minute, "a chain of account 1", func() bool {
+		st := other.status()
+		if len(st.Chains) == 2 && st.Chains[1].Owner != firstOwner && st.Chains[1].Owner != "" {
+			ownChain = st.Chains[1].ID
+		}
+		return ownChain != ""
+	})
+	poll(t, time.Minute, "balance 100 of the imported wallet's new chain", func() bool { return otherBal(ownChain) == "100" })
 	other.click("nav-send")
+	other.wait(tid("send-from"), 10*time.Second)
+	other.eval(`(id) => { document.querySelector('[data-testid="send-from"]').value = id; }`, ownChain, nil)
 	other.fill("send-to", chain)
 	other.fill("send-amount", "7")
 	other.click("send-submit")

@@ -96,6 +96,12 @@ func TestFaucetWorker(t *testing.T) {
 	if got := parallelClaims(t, url, workerBurst); len(got) != workerBurst {
 		t.Errorf("%d distinct chains from %d parallel claims after the restart", len(got), workerBurst)
 	}
+	// The restarted faucet still knows whose chains it opened (the ledger
+	// is rebuilt from the faucet chain in the Durable Object's storage):
+	// what a wallet restored from its recovery phrase asks.
+	if got := ownedChains(t, url, w.owner()); len(got) != 1 || got[0] != w.chain() {
+		t.Errorf("chains(owner) of the CLI wallet after the restart = %v, want [%s]", got, w.chain())
+	}
 	code, _ := claim(url, newOwner(t))
 	if !strings.HasPrefix(code, "RATE_LIMITED: ") {
 		t.Errorf("claim past the address's burst: code %q, want RATE_LIMITED", code)
@@ -254,6 +260,27 @@ func gql(url, body string) (*gqlAnswer, error) {
 		return &a, fmt.Errorf("%s", resp.Status)
 	}
 	return &a, nil
+}
+
+// ownedChains asks the faucet which chains it opened for owner.
+func ownedChains(t *testing.T, url, owner string) []string {
+	t.Helper()
+	resp, err := http.Post(url, "application/json",
+		strings.NewReader(fmt.Sprintf(`{"query":"{ chains(owner: \"%s\") }"}`, owner)))
+	if err != nil {
+		t.Fatalf("chains query: %v", err)
+	}
+	defer resp.Body.Close()
+	var a struct {
+		Data struct {
+			Chains []string `json:"chains"`
+		} `json:"data"`
+		Errors []struct{ Message string } `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || len(a.Errors) > 0 {
+		t.Fatalf("chains query: %s, errors %+v, %v", resp.Status, a.Errors, err)
+	}
+	return a.Data.Chains
 }
 
 // claim claims a chain for owner and returns the error code ("" on

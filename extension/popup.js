@@ -11,6 +11,7 @@ const errorBox = document.getElementById('error');
 
 let view = 'home';
 let refreshTimer = null;
+let notice = null; // shown once by the next home view (what an import found)
 
 // ---- plumbing -----------------------------------------------------------------
 
@@ -160,17 +161,31 @@ function confirmView(words) {
   );
 }
 
+// importView restores a wallet from its recovery phrase. The core then
+// looks for the chains the faucet opened for the phrase's accounts and
+// follows them; the home view shows them, with the core's warning if the
+// search could not finish (the import stands either way).
 function importView() {
   const phrase = h('textarea', { id: 'phrase', autocomplete: 'off', spellcheck: 'false', required: true, 'data-testid': 'import-mnemonic' });
   const p = passwordFields();
+  const progress = h('p', { class: 'muted', 'aria-live': 'polite' }, '');
   show(
     h('h2', {}, 'Import a wallet'),
     form(async () => {
       const password = p.check();
-      await call('create', { password, mnemonic: phrase.value.trim().replace(/\s+/g, ' ') });
+      progress.textContent = 'Importing, and looking for the chains of this recovery phrase…';
+      let created;
+      try {
+        created = await call('create', { password, mnemonic: phrase.value.trim().replace(/\s+/g, ' ') });
+      } finally {
+        progress.textContent = '';
+      }
+      const n = created.chains?.length ?? 0;
+      notice = n ? `Found ${n} chain${n === 1 ? '' : 's'} of this recovery phrase.` : 'No chain of this recovery phrase was found: claim one from the faucet.';
       view = 'home';
-      render();
-    }, formField('Recovery phrase (12 to 24 words)', phrase), ...p.nodes,
+      await render();
+      if (created.warning) showError(created.warning);
+    }, formField('Recovery phrase (12 to 24 words)', phrase), ...p.nodes, progress,
     h('div', { class: 'row' },
       h('button', { class: 'primary', type: 'submit', 'data-testid': 'import-submit' }, 'Import'),
       h('button', { type: 'button', onclick: render }, 'Back'))),
@@ -205,8 +220,11 @@ async function home(st) {
   let lastSync = st.lastSync;
   const claim = h('button', { class: st.chains.length ? '' : 'primary', 'data-testid': 'claim' }, st.chains.length ? 'Claim another chain' : 'Claim a chain from the faucet');
   claim.addEventListener('click', () => busy(main, async () => { await call('claimChain'); await render(); }));
+  const found = notice ? h('p', { class: 'card', 'data-testid': 'import-found' }, notice) : '';
+  notice = null;
   show(
     h('h2', {}, 'Your chains'),
+    found,
     st.settings.backedUp ? '' : h('p', { class: 'card' }, 'Your recovery phrase is not confirmed yet.'),
     chainsBox,
     h('div', { class: 'row' }, claim, synced),

@@ -32,4 +32,10 @@
 //	k, err := w.GenerateKey()   // account 0, then 1, ...
 //	w.Lock()                    // signing now fails with ErrLocked
 //	err = w.Unlock(pw)          // ErrWrongPassword if pw is wrong
+//
+// A vault wallet restored from its phrase finds its chains by asking the
+// faucet which chains it opened for accounts 0, 1, ... (docs/keys.md):
+//
+//	w, err := wallet.CreateVault(ctx, cfg, wallet.VaultSetup{Genesis: genesis, Mnemonic: phrase, Password: pw})
+//	d, err := w.Discover(ctx, &wallet.GraphQLFaucet{URL: faucetURL}) // d.Chains are followed
 package wallet

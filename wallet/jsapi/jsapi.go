@@ -259,10 +259,18 @@ type CreateRequest struct {
 	Genesis json.RawMessage `json:"genesis"`
 }
 
-// CreateAnswer is the answer of create(): the new mnemonic, shown once
-// so the user can write it down (empty for an import).
+// CreateAnswer is the answer of create().
 type CreateAnswer struct {
+	// Mnemonic is the new recovery phrase, shown once so the user can
+	// write it down (empty for an import).
 	Mnemonic string `json:"mnemonic,omitempty"`
+	// Chains are the chains an import found: those the faucet opened for
+	// the phrase's accounts (wallet.Discover), now tracked. Empty for a
+	// new wallet.
+	Chains []wallet.Chain `json:"chains"`
+	// Warning, for an import, says why its chains could not all be
+	// looked for or followed; the wallet is imported either way.
+	Warning string `json:"warning,omitempty"`
 }
 
 func (a *API) create(ctx context.Context, args []js.Value) (any, error) {
@@ -273,29 +281,69 @@ func (a *API) create(ctx context.Context, args []js.Value) (any, error) {
 	if req.Password == "" {
 		return nil, badRequest("create: a password is required")
 	}
+	ql, mnemonic, err := a.createWallet(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if req.Mnemonic == "" {
+		return CreateAnswer{Mnemonic: mnemonic, Chains: []wallet.Chain{}}, nil
+	}
+	chains, warning := a.discover(ctx, ql, req.Faucet)
+	return CreateAnswer{Chains: chains, Warning: warning}, nil
+}
+
+// createWallet makes the wallet, saved and unlocked, and starts it.
+func (a *API) createWallet(ctx context.Context, req CreateRequest) (*gqlapi.Service, string, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if err := a.open(ctx); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if a.w != nil {
-		return nil, &Error{Code: CodeExists, Message: "a wallet exists already"}
+		return nil, "", &Error{Code: CodeExists, Message: "a wallet exists already"}
 	}
 	g, err := genesisOf(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	w, mnemonic, err := createVault(ctx, a.walletConfig(), g, req)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := a.started(ctx, w); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if req.Mnemonic != "" {
-		mnemonic = ""
+	return a.ql, mnemonic, nil
+}
+
+// discoverTimeout bounds the search for an imported wallet's chains.
+const discoverTimeout = 2 * time.Minute
+
+// discover looks for the chains of an imported wallet at its faucet and
+// follows them (wallet.Discover). The wallet is saved already: a failure
+// only becomes the answer's warning.
+func (a *API) discover(ctx context.Context, ql *gqlapi.Service, faucet string) ([]wallet.Chain, string) {
+	if faucet == "" {
+		return []wallet.Chain{}, "no faucet: the chains of this recovery phrase were not looked for"
 	}
-	return CreateAnswer{Mnemonic: mnemonic}, nil
+	ctx, cancel := context.WithTimeout(ctx, discoverTimeout)
+	defer cancel()
+	var d wallet.Discovery
+	err := ql.WithWallet(func(w *wallet.Wallet) error {
+		var err error
+		d, err = w.Discover(ctx, &wallet.GraphQLFaucet{URL: faucet})
+		return err
+	})
+	chains := append([]wallet.Chain{}, d.Chains...)
+	for _, c := range chains {
+		ql.Watch(c.ID)
+	}
+	if err != nil {
+		a.cfg.Logger.Warn("import: discover chains", "found", len(chains), "err", err)
+		return chains, fmt.Sprintf("the wallet is imported, but its chains could not all be found (%v); "+
+			"claiming a chain later picks up the chains the faucet opened for the account it uses", err)
+	}
+	return chains, ""
 }
 
 func genesisOf(ctx context.Context, req CreateRequest) (*chain.Genesis, error) {
