@@ -266,21 +266,27 @@ func gql(url, body string) (*gqlAnswer, error) {
 func ownedChains(t *testing.T, url, owner string) []string {
 	t.Helper()
 	resp, err := http.Post(url, "application/json",
-		strings.NewReader(fmt.Sprintf(`{"query":"{ chains(owner: \"%s\") }"}`, owner)))
+		strings.NewReader(fmt.Sprintf(`{"query":"{ chains(owner: \"%s\") { chainId } }"}`, owner)))
 	if err != nil {
 		t.Fatalf("chains query: %v", err)
 	}
 	defer resp.Body.Close()
 	var a struct {
 		Data struct {
-			Chains []string `json:"chains"`
+			Chains []struct {
+				ChainID string `json:"chainId"`
+			} `json:"chains"`
 		} `json:"data"`
 		Errors []struct{ Message string } `json:"errors"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || len(a.Errors) > 0 {
 		t.Fatalf("chains query: %s, errors %+v, %v", resp.Status, a.Errors, err)
 	}
-	return a.Data.Chains
+	var out []string
+	for _, c := range a.Data.Chains {
+		out = append(out, c.ChainID)
+	}
+	return out
 }
 
 // claim claims a chain for owner and returns the error code ("" on

@@ -114,7 +114,7 @@ func (s *Service) finishPending(ctx context.Context) error {
 		s.opts.Logger.Info("finished pending block", "height", cert.Value.Height())
 		for _, o := range openings(cert) {
 			if !o.owner.IsZero() {
-				s.owners.record(o.owner, o.desc.ID())
+				s.owners.record(o.owner, o.desc)
 			}
 		}
 	}
@@ -205,7 +205,7 @@ func (s *Service) deliver(batch []*request, cert *block.Certificate) {
 			panic(fmt.Sprintf("faucet: block %d opened %d chains for %d claims", h, len(opened), len(batch)))
 		}
 		d := opened[i].desc
-		s.owners.confirm(r.owner, d.ID())
+		s.owners.confirm(r.owner, d)
 		s.answer(r, ClaimResult{Chain: d.ID(), Description: d, Height: h, Certificate: cert.Hash()}, nil)
 	}
 }

@@ -35,11 +35,11 @@ type Query {
 	"The faucet's version."
 	version: String!
 	"""
-	The chains the faucet opened for owner (64 hex digits), oldest first, as chain ids:
-	how a wallet restored from its recovery phrase finds its chains. Empty for an owner
-	the faucet never served.
+	The chains the faucet opened for owner (64 hex digits), oldest first: how a wallet
+	restored from its recovery phrase finds its chains. Empty for an owner the faucet
+	never served.
 	"""
-	chains(owner: String!): [String!]!
+	chains(owner: String!): [OpenedChain!]!
 }
 
 type Mutation {
@@ -59,6 +59,17 @@ type Claim {
 	certificateHash: String!
 	"The height of that block in the faucet chain."
 	height: BlockHeight!
+}
+
+"""
+A chain the faucet opened. The description is what a wallet needs to follow the chain:
+the faucet chain's block that opened it, whose message creates the chain.
+"""
+type OpenedChain {
+	"The chain's id (64 hex digits)."
+	chainId: String!
+	"Where the chain comes from: the faucet chain's block and the operation's index in it."
+	description: Description!
 }
 
 "The OpenChain operation that made a chain."
@@ -84,18 +95,24 @@ func (r *root) Version() string { return r.version }
 
 type ownerArgs struct{ Owner string }
 
-func (r *root) Chains(args ownerArgs) ([]string, error) {
+func (r *root) Chains(args ownerArgs) ([]*openedResolver, error) {
 	o, err := parseOwner(args.Owner)
 	if err != nil {
 		return nil, err
 	}
 	chains := r.claimer.Chains(o)
-	out := make([]string, len(chains))
-	for i, id := range chains {
-		out[i] = id.String()
+	out := make([]*openedResolver, len(chains))
+	for i, d := range chains {
+		out[i] = &openedResolver{d}
 	}
 	return out, nil
 }
+
+type openedResolver struct{ d ids.Description }
+
+func (o *openedResolver) ChainID() string { return o.d.ID().String() }
+
+func (o *openedResolver) Description() *descriptionResolver { return &descriptionResolver{o.d} }
 
 // parseOwner parses an owner argument, or returns the INVALID_OWNER error.
 func parseOwner(s string) (ids.Owner, error) {

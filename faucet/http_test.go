@@ -89,8 +89,8 @@ func TestWalletClient(t *testing.T) {
 	}
 	f.deliver()
 	f.child(faucet.ClaimResult{Chain: d.ID()}, k)
-	if got, err := client.Chains(ctx, k.Owner()); err != nil || len(got) != 1 || got[0] != d.ID() {
-		t.Errorf("Chains = %v, %v; want [%s]", got, err, d.ID())
+	if got, err := client.Chains(ctx, k.Owner()); err != nil || len(got) != 1 || got[0] != d {
+		t.Errorf("Chains = %v, %v; want [%v]", got, err, d)
 	}
 	if got, err := client.Chains(ctx, f.net.NewKey().Owner()); err != nil || len(got) != 0 {
 		t.Errorf("Chains of an owner never served = %v, %v; want none", got, err)
@@ -131,16 +131,24 @@ func TestGraphQL(t *testing.T) {
 		Description: ids.ChildDescription(c.Description.Parent, c.Description.Height, c.Description.Index)}
 	f.checkResult(res)
 
-	_, a = post(t, srv.URL, fmt.Sprintf(`{ mine: chains(owner: %q) none: chains(owner: %q) }`, o, f.net.NewKey().Owner()))
-	var mine, none []ids.ChainID
+	_, a = post(t, srv.URL, fmt.Sprintf(`{ mine: chains(owner: %q) { chainId description { parent height index } } none: chains(owner: %q) { chainId } }`,
+		o, f.net.NewKey().Owner()))
+	var mine, none []struct {
+		ChainID     ids.ChainID `json:"chainId"`
+		Description struct {
+			Parent ids.ChainID `json:"parent"`
+			Height uint64      `json:"height"`
+			Index  uint32      `json:"index"`
+		} `json:"description"`
+	}
 	if err := json.Unmarshal(a.Data["mine"], &mine); err != nil || len(a.Errors) > 0 {
 		t.Fatalf("chains: answer %s, errors %+v: %v", a.Data["mine"], a.Errors, err)
 	}
 	if err := json.Unmarshal(a.Data["none"], &none); err != nil || none == nil || len(none) != 0 {
 		t.Errorf("chains of an owner never served = %s, want []", a.Data["none"])
 	}
-	if len(mine) != 1 || mine[0] != c.ChainID {
-		t.Errorf("chains(owner) = %v, want [%s]", mine, c.ChainID)
+	if len(mine) != 1 || mine[0].ChainID != c.ChainID || mine[0].Description != c.Description {
+		t.Errorf("chains(owner) = %+v, want [%s from %+v]", mine, c.ChainID, c.Description)
 	}
 
 	_, a = post(t, srv.URL, `{ version genesisConfig }`)
@@ -166,7 +174,7 @@ func TestGraphQLErrors(t *testing.T) {
 		{"empty", ``, ""},
 		{"bad owner", `mutation { claim(owner: "not hex") }`, "INVALID_OWNER"},
 		{"zero owner", fmt.Sprintf(`mutation { claim(owner: %q) }`, ids.Owner{}), "INVALID_OWNER"},
-		{"chains of a bad owner", `{ chains(owner: "not hex") }`, "INVALID_OWNER"},
+		{"chains of a bad owner", `{ chains(owner: "not hex") { chainId } }`, "INVALID_OWNER"},
 		{"first claim", fmt.Sprintf(`mutation { claim(owner: %q) }`, f.net.NewKey().Owner()), "ok"},
 		{"rate limited", fmt.Sprintf(`mutation { claim(owner: %q) }`, f.net.NewKey().Owner()), "RATE_LIMITED"},
 	}

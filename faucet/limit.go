@@ -59,19 +59,20 @@ func (l *limiter) forget(now time.Time) {
 	}
 }
 
-// ledger counts the faucet's chains per owner: those confirmed, and the
-// claims accepted but not yet answered (pending), so that concurrent claims
-// of one owner cannot pass the limit together.
+// ledger counts the faucet's chains per owner: those confirmed (their
+// descriptions, oldest first), and the claims accepted but not yet
+// answered (pending), so that concurrent claims of one owner cannot pass
+// the limit together.
 type ledger struct {
 	limit int // negative: no limit
 
 	mu      sync.Mutex
-	chains  map[ids.Owner][]ids.ChainID
+	chains  map[ids.Owner][]ids.Description
 	pending map[ids.Owner]int
 }
 
 func newLedger(limit int) *ledger {
-	return &ledger{limit: limit, chains: map[ids.Owner][]ids.ChainID{}, pending: map[ids.Owner]int{}}
+	return &ledger{limit: limit, chains: map[ids.Owner][]ids.Description{}, pending: map[ids.Owner]int{}}
 }
 
 // reserve counts a new claim of owner, or refuses it if owner has reached
@@ -100,7 +101,7 @@ func (l *ledger) recheck(owner ids.Owner) error {
 
 func (l *ledger) refusal(owner ids.Owner) error {
 	if cs := l.chains[owner]; len(cs) > 0 {
-		return fmt.Errorf("%w: owner %s already has chain %s", ErrAlreadyClaimed, owner, cs[len(cs)-1])
+		return fmt.Errorf("%w: owner %s already has chain %s", ErrAlreadyClaimed, owner, cs[len(cs)-1].ID())
 	}
 	return fmt.Errorf("%w: owner %s has a claim in progress", ErrAlreadyClaimed, owner)
 }
@@ -119,29 +120,29 @@ func (l *ledger) dec(owner ids.Owner) {
 }
 
 // confirm turns a reserved claim into the chain it opened.
-func (l *ledger) confirm(owner ids.Owner, id ids.ChainID) {
+func (l *ledger) confirm(owner ids.Owner, d ids.Description) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.dec(owner)
-	l.chains[owner] = append(l.chains[owner], id)
+	l.chains[owner] = append(l.chains[owner], d)
 }
 
 // owned returns the chains confirmed for owner, oldest first (a copy).
-func (l *ledger) owned(owner ids.Owner) []ids.ChainID {
+func (l *ledger) owned(owner ids.Owner) []ids.Description {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]ids.ChainID{}, l.chains[owner]...)
+	return append([]ids.Description{}, l.chains[owner]...)
 }
 
 // record counts a chain opened for owner outside a reserved claim: found in
 // the chain's history, or confirmed late by a block finished after a failure.
-func (l *ledger) record(owner ids.Owner, id ids.ChainID) {
+func (l *ledger) record(owner ids.Owner, d ids.Description) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, c := range l.chains[owner] {
-		if c == id {
+		if c == d {
 			return
 		}
 	}
-	l.chains[owner] = append(l.chains[owner], id)
+	l.chains[owner] = append(l.chains[owner], d)
 }

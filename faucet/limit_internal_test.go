@@ -62,8 +62,9 @@ func TestLedger(t *testing.T) {
 	if err := l.reserve(o); !errors.Is(err, ErrAlreadyClaimed) {
 		t.Fatalf("second reserve while the first is in progress = %v, want ErrAlreadyClaimed", err)
 	}
-	l.record(o, ids.ChainID{9}) // a pending block finished late opened o's chain
-	l.record(o, ids.ChainID{9})
+	d := ids.ChildDescription(ids.ChainID{9}, 3, 0)
+	l.record(o, d) // a pending block finished late opened o's chain
+	l.record(o, d)
 	if err := l.recheck(o); !errors.Is(err, ErrAlreadyClaimed) {
 		t.Fatalf("recheck after o's chain was found = %v, want ErrAlreadyClaimed", err)
 	}

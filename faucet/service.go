@@ -127,10 +127,12 @@ type Claimer interface {
 	// key of the rate limit). It returns the errors listed in the package
 	// documentation.
 	Claim(ctx context.Context, owner ids.Owner, addr string) (ClaimResult, error)
-	// Chains returns the chains the faucet opened for owner, oldest
-	// first: those of confirmed blocks, not claims still in flight. It
-	// returns an empty list for an owner the faucet never served.
-	Chains(owner ids.Owner) []ids.ChainID
+	// Chains returns the descriptions of the chains the faucet opened
+	// for owner (each names the faucet chain's block and the operation
+	// that opened it; its ID is the chain's id), oldest first: those of
+	// confirmed blocks, not claims still in flight. It returns an empty
+	// list for an owner the faucet never served.
+	Chains(owner ids.Owner) []ids.Description
 }
 
 // Service is the faucet's claim logic over a client of the faucet chain.
@@ -219,7 +221,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 		}
 		for _, o := range openings(cert) {
 			if !o.owner.IsZero() {
-				s.owners.record(o.owner, o.desc.ID())
+				s.owners.record(o.owner, o.desc)
 			}
 		}
 	}
@@ -265,7 +267,7 @@ func (s *Service) Claim(ctx context.Context, owner ids.Owner, addr string) (Clai
 // rebuilds from the faucet chain's blocks when it starts (New), so it
 // survives restarts; a wallet restored from its recovery phrase asks it
 // which chains its keys own (docs/keys.md).
-func (s *Service) Chains(owner ids.Owner) []ids.ChainID { return s.owners.owned(owner) }
+func (s *Service) Chains(owner ids.Owner) []ids.Description { return s.owners.owned(owner) }
 
 // wait returns r's answer.
 func (s *Service) wait(ctx context.Context, r *request) (ClaimResult, error) {

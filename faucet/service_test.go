@@ -161,7 +161,7 @@ func TestChains(t *testing.T) {
 	a := f.mustClaim(o)
 	f.mustClaim(other)
 	b := f.mustClaim(o)
-	want := []ids.ChainID{a.Chain, b.Chain}
+	want := []ids.Description{a.Description, b.Description}
 	if got := f.svc.Chains(o); !slices.Equal(got, want) {
 		t.Errorf("Chains(o) = %v, want %v", got, want)
 	}

@@ -13,9 +13,13 @@ import (
 // ChainFinder tells which chains a faucet opened for an owner: the
 // faucet's `chains(owner)` query (GraphQLFaucet implements it).
 type ChainFinder interface {
-	// Chains returns the ids of the chains the faucet opened for owner,
-	// oldest first; none for an owner it never served.
-	Chains(ctx context.Context, owner ids.Owner) ([]ids.ChainID, error)
+	// Chains returns the descriptions of the chains the faucet opened for
+	// owner, oldest first (each chain's id is its description's ID); none
+	// for an owner it never served. The description is what Follow needs
+	// to open the chain from its parent's block: a chain opened with a
+	// balance may never take a bundle, so its own first block need not
+	// say where it comes from.
+	Chains(ctx context.Context, owner ids.Owner) ([]ids.Description, error)
 }
 
 // Limits of Discover against a faucet that answers too much.
@@ -69,8 +73,8 @@ func (w *Wallet) Discover(ctx context.Context, f ChainFinder) (Discovery, error)
 			return d, errors.Join(append(errs, err)...)
 		}
 		d.Accounts = int(account) + 1
-		for _, id := range found[:min(len(found), maxDiscoverChains)] {
-			c, err := w.Follow(ctx, id, nil)
+		for _, desc := range found[:min(len(found), maxDiscoverChains)] {
+			c, err := w.Follow(ctx, desc.ID(), &desc)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("wallet: discover account %d: %w", account, err))
 				continue
@@ -165,8 +169,8 @@ func (w *Wallet) adopt(ctx context.Context, f Faucet, owner ids.Owner) (Chain, b
 	}
 	var first Chain
 	var errs []error
-	for _, id := range found[:min(len(found), maxDiscoverChains)] {
-		c, err := w.Follow(ctx, id, nil)
+	for _, desc := range found[:min(len(found), maxDiscoverChains)] {
+		c, err := w.Follow(ctx, desc.ID(), &desc)
 		if err != nil {
 			errs = append(errs, err)
 			continue

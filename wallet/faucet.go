@@ -28,7 +28,8 @@ var ErrFaucet = errors.New("wallet: faucet refused")
 //
 //	query { genesisConfig }           the genesis, as a JSON object or a string holding one
 //	mutation { claim(owner: "HEX") }  the new chain's description: {"parent": CHAIN, "height": H, "index": I}
-//	query { chains(owner: "HEX") }    the ids of the chains opened for owner, oldest first
+//	query { chains(owner: "HEX") { chainId description { parent height index } } }
+//	                                  the chains opened for owner, oldest first
 type GraphQLFaucet struct {
 	URL string
 	// ParseGenesis decodes genesisConfig; nil: ParseGenesisFile (the
@@ -67,15 +68,27 @@ func (f *GraphQLFaucet) Claim(ctx context.Context, owner ids.Owner) (ids.Descrip
 	return d.Description, nil
 }
 
-// Chains implements ChainFinder.
-func (f *GraphQLFaucet) Chains(ctx context.Context, owner ids.Owner) ([]ids.ChainID, error) {
-	raw, err := f.do(ctx, fmt.Sprintf("query { chains(owner: %q) }", owner.String()), "chains")
+// Chains implements ChainFinder. It checks that each description names
+// the chain id the faucet gave with it.
+func (f *GraphQLFaucet) Chains(ctx context.Context, owner ids.Owner) ([]ids.Description, error) {
+	q := fmt.Sprintf("query { chains(owner: %q) { chainId description { parent height index } } }", owner.String())
+	raw, err := f.do(ctx, q, "chains")
 	if err != nil {
 		return nil, err
 	}
-	var out []ids.ChainID
-	if err := json.Unmarshal(raw, &out); err != nil {
+	var list []struct {
+		ChainID     ids.ChainID `json:"chainId"`
+		Description Description `json:"description"`
+	}
+	if err := json.Unmarshal(raw, &list); err != nil {
 		return nil, fmt.Errorf("wallet: faucet %s: decode chains: %w", f.URL, err)
+	}
+	out := make([]ids.Description, len(list))
+	for i, c := range list {
+		if c.Description.IsRoot || c.Description.ID() != c.ChainID {
+			return nil, fmt.Errorf("wallet: faucet %s: chain %s comes with a description of another chain", f.URL, c.ChainID.Short())
+		}
+		out[i] = c.Description.Description
 	}
 	return out, nil
 }

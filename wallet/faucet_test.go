@@ -22,7 +22,7 @@ import (
 type netFaucet struct {
 	h      *harness
 	w      *wallet.Wallet
-	opened map[ids.Owner][]ids.ChainID
+	opened map[ids.Owner][]ids.Description
 	claims int   // claims answered with a chain
 	refuse error // if set, claims fail with it
 	down   bool  // if set, Chains fails
@@ -31,7 +31,7 @@ type netFaucet struct {
 func newNetFaucet(h *harness) *netFaucet {
 	w := h.wallet(new(wallet.MemFile), kv.NewMemory())
 	h.own(w, 3)
-	return &netFaucet{h: h, w: w, opened: map[ids.Owner][]ids.ChainID{}}
+	return &netFaucet{h: h, w: w, opened: map[ids.Owner][]ids.Description{}}
 }
 
 func (f *netFaucet) Genesis(context.Context) (*chain.Genesis, error) { return f.h.net.Genesis, nil }
@@ -43,12 +43,12 @@ func (f *netFaucet) Claim(ctx context.Context, owner ids.Owner) (ids.Description
 	c, _, err := f.w.OpenChain(ctx, f.h.net.Genesis.ChainID(3), single(owner), tokens("10"))
 	if err == nil {
 		f.claims++
-		f.opened[owner] = append(f.opened[owner], c.ID)
+		f.opened[owner] = append(f.opened[owner], c.Description.Description)
 	}
 	return c.Description.Description, err
 }
 
-func (f *netFaucet) Chains(_ context.Context, owner ids.Owner) ([]ids.ChainID, error) {
+func (f *netFaucet) Chains(_ context.Context, owner ids.Owner) ([]ids.Description, error) {
 	if f.down {
 		return nil, errors.New("faucet unreachable")
 	}
