@@ -190,7 +190,9 @@ func (c *Client) PendingBundles(ctx context.Context) ([]block.IncomingBundle, er
 		byOrigin[ib.Origin] = append(byOrigin[ib.Origin], ib.Bundle)
 	}
 	for _, o := range origins {
-		e, err := c.Local.HandleUpdate(ctx, &chain.Update{Sender: o, Recipient: c.Chain, Bundles: byOrigin[o]})
+		// Only what waits is delivered, not the sender's outbox: bundles
+		// the chain's blocks took before this node saw them are settled.
+		e, err := c.Local.HandlePending(ctx, &chain.Update{Sender: o, Recipient: c.Chain, Bundles: byOrigin[o]})
 		if err != nil {
 			return nil, fmt.Errorf("client: deliver bundles from %s locally: %w", o.Short(), err)
 		}

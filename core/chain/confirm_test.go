@@ -171,6 +171,46 @@ func TestBundleTakenBeforeDelivery(t *testing.T) {
 	}
 }
 
+// TestPendingDeliveryToALightNode: a node that applied the recipient's
+// confirmed block, which took a bundle before this node saw it delivered,
+// later learns only of the bundles still waiting (as a wallet does from
+// validators): Receive refuses them (the taken bundle was never
+// delivered here), ReceivePending settles the taken bundle and takes them.
+func TestPendingDeliveryToALightNode(t *testing.T) {
+	f := newFixture(t, committee.NoFees(), amount.Zero, amount.Tokens(100), amount.Tokens(5))
+	c0 := f.certify(f.next(1, ops(pay(f.id(2), amount.Tokens(30)), pay(f.id(2), amount.Tokens(1)))), block.Confirmed, block.Round{Kind: block.MultiLeader})
+	for v := range 3 {
+		f.confirmOn(v, c0)
+	}
+	c2 := f.certify(f.next(2, f.inbox(2)[:1]), block.Confirmed, block.Round{Kind: block.MultiLeader})
+	f.confirmOn(3, c2) // validator 3 plays the light node: it never gets chain 1's outbox
+	waiting := c0.Value.Block.Bundles(c0.Hash(), f.id(2))[1:]
+	u := &Update{Sender: f.id(1), Recipient: f.id(2), Bundles: waiting}
+	if _, err := f.workers[3].HandleUpdate(f.ctx, u); !errors.Is(err, ErrBundleMismatch) {
+		t.Fatalf("a partial delivery through HandleUpdate: err = %v, want ErrBundleMismatch", err)
+	}
+	e, err := f.workers[3].HandlePending(f.ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.run(3, e)
+	pending := f.state(3, f.id(2)).PendingBundles()
+	if len(pending) != 1 || pending[0].Bundle.TransactionIndex != 1 {
+		t.Errorf("pending after HandlePending = %+v, want the second bundle", pending)
+	}
+	// A bundle that differs from one the chain took is still refused.
+	g := newFixture(t, committee.NoFees(), amount.Zero, amount.Tokens(100), amount.Tokens(5))
+	d0 := g.certify(g.next(1, ops(pay(g.id(2), amount.Tokens(30)))), block.Confirmed, block.Round{Kind: block.MultiLeader})
+	g.confirmOn(0, d0)
+	d2 := g.certify(g.next(2, g.inbox(2)), block.Confirmed, block.Round{Kind: block.MultiLeader})
+	g.confirmOn(3, d2)
+	bundles := d0.Value.Block.Bundles(d0.Hash(), g.id(2))
+	bundles[0].Timestamp++
+	if _, err := g.workers[3].HandlePending(g.ctx, &Update{Sender: g.id(1), Recipient: g.id(2), Bundles: bundles}); !errors.Is(err, ErrBundleMismatch) {
+		t.Errorf("HandlePending of a bundle differing from the one taken: err = %v, want ErrBundleMismatch", err)
+	}
+}
+
 // TestUpdatesAreIdempotent: a repeated or overlapping delivery adds
 // nothing, every delivery is acknowledged, and the sender re-derives its
 // unacknowledged bundles until then.

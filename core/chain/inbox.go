@@ -54,6 +54,22 @@ func (s *State) takeBundle(origin ids.ChainID, b *block.Bundle, mustBePresent bo
 // retried. The first bundle with an OpenChain message creates the chain.
 // It returns the height of the last bundle now known from origin.
 func (s *State) Receive(origin ids.ChainID, bundles []block.Bundle) (uint64, error) {
+	return s.receive(origin, bundles, false)
+}
+
+// ReceivePending is Receive for a light node that learns of a chain's
+// inbox only from what validators report as waiting there, never from
+// the sender's whole outbox: the bundles from origin that the chain's
+// confirmed blocks took before they were delivered here, older than the
+// first of bundles, will never be delivered, and are settled (the
+// certificates of the blocks that took them were checked when they were
+// applied). A validator, which gets every bundle from its sender, uses
+// Receive.
+func (s *State) ReceivePending(origin ids.ChainID, bundles []block.Bundle) (uint64, error) {
+	return s.receive(origin, bundles, true)
+}
+
+func (s *State) receive(origin ids.ChainID, bundles []block.Bundle, settle bool) (uint64, error) {
 	curReg, added, removed := s.inbox(origin)
 	cur := curReg.Get()
 	for i := range bundles {
@@ -61,6 +77,13 @@ func (s *State) Receive(origin ids.ChainID, bundles []block.Bundle) (uint64, err
 		c := b.Cursor()
 		if c.Less(cur.NextAdd) {
 			continue // already received
+		}
+		for settle {
+			ant, ok := removed.Front()
+			if !ok || !ant.Cursor().Less(c) {
+				break
+			}
+			removed.PopFront()
 		}
 		if err := s.receiveOne(origin, b, added, removed); err != nil {
 			return 0, err

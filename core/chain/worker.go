@@ -269,9 +269,20 @@ func (w *Worker) confirm(s *State, c *block.Certificate, now uint64) (*Effects, 
 // HandleUpdate delivers bundles to the recipient's inbox and acknowledges
 // them. Repeated deliveries are acknowledged again without effect.
 func (w *Worker) HandleUpdate(ctx context.Context, u *Update) (*Effects, error) {
+	return w.handleUpdate(ctx, u, (*State).Receive)
+}
+
+// HandlePending is HandleUpdate for a light node (a wallet) that delivers
+// the bundles validators report as waiting in the recipient's inbox,
+// rather than the sender's whole outbox (State.ReceivePending).
+func (w *Worker) HandlePending(ctx context.Context, u *Update) (*Effects, error) {
+	return w.handleUpdate(ctx, u, (*State).ReceivePending)
+}
+
+func (w *Worker) handleUpdate(ctx context.Context, u *Update, receive func(*State, ids.ChainID, []block.Bundle) (uint64, error)) (*Effects, error) {
 	s := w.open(ctx, u.Recipient)
 	before := s.Tip()
-	_, err := s.Receive(u.Sender, u.Bundles)
+	_, err := receive(s, u.Sender, u.Bundles)
 	if err != nil {
 		return nil, fmt.Errorf("handle update from %s: %w", u.Sender.Short(), err)
 	}
