@@ -64,7 +64,7 @@ func (w *Wallet) active(ctx context.Context, id ids.ChainID) bool {
 }
 
 // activate creates chain c in the local node if it is not there: from the
-// parent's block named by desc, else from the chain's first block, else
+// parent's block named by desc, else from its first blocks, else
 // from the bundles waiting in its inbox on the validators.
 func (w *Wallet) activate(ctx context.Context, c *client.Client, desc *ids.Description) error {
 	if w.active(ctx, c.Chain) {
@@ -75,7 +75,7 @@ func (w *Wallet) activate(ctx context.Context, c *client.Client, desc *ids.Descr
 		errs = append(errs, w.openFromParent(ctx, c, *desc))
 	}
 	if !w.active(ctx, c.Chain) {
-		errs = append(errs, w.openFromFirstBlock(ctx, c))
+		errs = append(errs, w.openFromBlocks(ctx, c))
 	}
 	if !w.active(ctx, c.Chain) {
 		_, err := c.PendingBundles(ctx)
@@ -101,19 +101,29 @@ func (w *Wallet) openFromParent(ctx context.Context, c *client.Client, desc ids.
 	return w.deliverLocally(ctx, desc.Parent, c.Chain, cert.Value.Block.Bundles(cert.Hash(), c.Chain))
 }
 
-// openFromFirstBlock delivers to the local node the bundle that the
-// chain's first block took from its parent with the OpenChain message.
-func (w *Wallet) openFromFirstBlock(ctx context.Context, c *client.Client) error {
-	cert, err := w.certificate(ctx, c, c.Chain, 0)
-	if err != nil {
-		return err
-	}
-	for _, tx := range cert.Value.Block.Block.Transactions {
-		if tx.Bundle != nil && opensChain(tx.Bundle.Bundle) {
-			return w.deliverLocally(ctx, tx.Bundle.Origin, c.Chain, []block.Bundle{tx.Bundle.Bundle})
+// maxOpenScan bounds the blocks openFromBlocks reads looking for the one
+// that took the chain's OpenChain message.
+const maxOpenScan = 64
+
+// openFromBlocks delivers to the local node the bundle with the OpenChain
+// message that one of the chain's first blocks took. A chain exists on
+// validators as soon as that message is delivered, so its owner may
+// propose blocks (a transfer of its initial balance) before one takes it:
+// up to maxOpenScan blocks are read, each certificate checked. (A chain
+// that never took it still has it waiting: activate then delivers it.)
+func (w *Wallet) openFromBlocks(ctx context.Context, c *client.Client) error {
+	for h := range uint64(maxOpenScan) {
+		cert, err := w.certificate(ctx, c, c.Chain, h)
+		if err != nil {
+			return err
+		}
+		for _, tx := range cert.Value.Block.Block.Transactions {
+			if tx.Bundle != nil && opensChain(tx.Bundle.Bundle) {
+				return w.deliverLocally(ctx, tx.Bundle.Origin, c.Chain, []block.Bundle{tx.Bundle.Bundle})
+			}
 		}
 	}
-	return fmt.Errorf("wallet: first block of %s takes no open-chain message", c.Chain.Short())
+	return fmt.Errorf("wallet: none of the first %d blocks of %s takes its open-chain message", maxOpenScan, c.Chain.Short())
 }
 
 func opensChain(b block.Bundle) bool {

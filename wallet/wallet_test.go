@@ -287,3 +287,35 @@ func TestKVFile(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowChainOpenedLater: a chain whose first block is a transfer and
+// whose second takes its open-chain message is followed by id alone: the
+// wallet reads its first blocks for the one that took the message.
+func TestFollowChainOpenedLater(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, false)
+	alice, bob := h.wallet(new(wallet.MemFile), kv.NewMemory()), h.wallet(new(wallet.MemFile), kv.NewMemory())
+	a := h.own(alice, 1)
+	k, err := alice.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, _, err := alice.OpenChain(ctx, a, single(k.Owner), tokens("40"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.Transfer(ctx, ids.Account{Chain: child.ID}, ids.Account{Chain: a}, tokens("15")); err != nil {
+		t.Fatalf("the child's first block, a transfer: %v", err)
+	}
+	if cert, err := alice.ProcessInbox(ctx, child.ID); err != nil || cert == nil || cert.Value.Height() != 1 {
+		t.Fatalf("the child's second block takes the open-chain message: %v, %v", cert, err)
+	}
+	c, err := bob.Follow(ctx, child.ID, nil)
+	if err != nil {
+		t.Fatalf("bob follows the child by its id: %v", err)
+	}
+	if c.Description.Parent != a {
+		t.Errorf("bob tracks %+v, want parent %s", c, a.Short())
+	}
+	wantBalance(t, bob, child.ID, "25")
+}
