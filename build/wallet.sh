@@ -6,13 +6,16 @@
 # the sizes raw, gzip and brotli (what a browser downloads), and fails if
 # the brotli size is over WALLET_MAX_BROTLI bytes (default 3000000, the
 # budget of issue #5; 0: no check). docs/benchmarks.md ("wallet.wasm
-# size") says what takes the space and how to measure it.
+# size") says what takes the space and how to measure it. WALLET_LDFLAGS
+# replaces the linker flags (default '-s -w'; '' keeps the function names a
+# CPU profile shows, with WALLET_MAX_BROTLI=0).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=${1:-dist/wallet}
 max=${WALLET_MAX_BROTLI:-3000000}
+ldflags=${WALLET_LDFLAGS--s -w}
 mkdir -p "$out"
-GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$out/wallet.wasm" ./cmd/wallet-wasm
+GOOS=js GOARCH=wasm go build -trimpath -ldflags="$ldflags" -o "$out/wallet.wasm" ./cmd/wallet-wasm
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$out/wasm_exec.js"
 cp wallet/jsapi/wallet.js "$out/wallet.js"
 if command -v node >/dev/null; then

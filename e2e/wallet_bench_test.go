@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -24,6 +26,10 @@ import (
 // ENGINE is the engine applications run on: browser (the browser's own
 // WebAssembly engine, the wallet's default) or wazero (its interpreter,
 // the reference engine; the page's ?engine=wazero).
+//
+// With MYRIAD_PROFILE=DIR, counter/browser then runs 300 more queries
+// under the DevTools CPU profiler and writes DIR/counter-browser.cpuprofile
+// (build the wallet with WALLET_LDFLAGS= WALLET_MAX_BROTLI=0 for names).
 func BenchmarkWalletInBrowser(b *testing.B) {
 	needBrowser(b)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
@@ -82,6 +88,11 @@ func BenchmarkWalletInBrowser(b *testing.B) {
 		b.Run("counter/"+engine, func(b *testing.B) {
 			pageLoop(b, ctx, br, 1, `(w, a) => w.graphql('query { value }', {}, '', a)`, target) // load the app
 			reportP50(b, pageLoop(b, ctx, br, b.N, `(w, a) => w.graphql('query { value }', {}, '', a)`, target))
+			if dir := os.Getenv("MYRIAD_PROFILE"); dir != "" && engine == "browser" {
+				profile(b, ctx, br, filepath.Join(dir, "counter-browser.cpuprofile"), func() {
+					pageLoop(b, ctx, br, 300, `(w, a) => w.graphql('query { value }', {}, '', a)`, target)
+				})
+			}
 		})
 	}
 	if err := br.Goto(ctx, site); err != nil {
@@ -95,6 +106,20 @@ func BenchmarkWalletInBrowser(b *testing.B) {
 			if (r.errors) throw new Error(JSON.stringify(r.errors));
 		}`, map[string]string{"chainId": chain.ID, "to": bobChain}))
 	})
+}
+
+// profile runs f under the page's CPU profiler and writes the profile to
+// path.
+func profile(b *testing.B, ctx context.Context, br *browser.Browser, path string, f func()) {
+	b.Helper()
+	if err := br.Page("").StartProfile(ctx, 50*time.Microsecond); err != nil {
+		b.Fatal(err)
+	}
+	f()
+	if err := br.Page("").StopProfile(ctx, path); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("profile: %s", path)
 }
 
 // pageLoop runs op(wallet, arg) n times in the page, one after another,

@@ -130,6 +130,7 @@ type request struct {
 	State    string `json:"state,omitempty"`
 	Path     string `json:"path,omitempty"`
 	Timeout  int64  `json:"timeout,omitempty"`
+	Interval int64  `json:"interval,omitempty"`
 }
 
 type reply struct {
@@ -221,6 +222,21 @@ func (b *Browser) WaitPage(ctx context.Context, name, prefix string) (*Page, err
 // through the DevTools protocol, as Chrome does to an idle one.
 func (b *Browser) StopServiceWorkers(ctx context.Context) error {
 	_, err := b.call(ctx, request{Op: "stopWorkers"})
+	return err
+}
+
+// StartProfile starts the DevTools CPU profiler in the page, sampling
+// every interval (0: 100 µs). A Go js/wasm program's functions appear by
+// name if it was linked without -s.
+func (p *Page) StartProfile(ctx context.Context, interval time.Duration) error {
+	_, err := p.do(ctx, request{Op: "profileStart", Interval: interval.Microseconds()})
+	return err
+}
+
+// StopProfile stops the profiler StartProfile started and writes its
+// profile to path (the JSON of a .cpuprofile, which DevTools opens).
+func (p *Page) StopProfile(ctx context.Context, path string) error {
+	_, err := p.do(ctx, request{Op: "profileStop", Path: path})
 	return err
 }
 

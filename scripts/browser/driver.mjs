@@ -22,11 +22,14 @@
 //   {"op":"screenshot","page":"p","path":FILE}
 //   {"op":"closePage","page":"p"}
 //   {"op":"stopWorkers"}                          ServiceWorker.stopAllWorkers through the DevTools protocol
+//   {"op":"profileStart","page":"p","interval":US} start the DevTools CPU profiler (sampling every US µs)
+//   {"op":"profileStop","page":"p","path":FILE}    stop it and write the profile (.cpuprofile, for DevTools)
 //
 // A failure answers {"id":N,"ok":false,"error":"message"}. The browser is
 // closed when stdin ends, whatever happens.
 import { chromium } from 'playwright-core';
 import readline from 'node:readline';
+import { writeFile } from 'node:fs/promises';
 
 const executablePath = process.env.MYRIAD_CHROMIUM || '/usr/bin/chromium';
 const flags = new Map();
@@ -46,6 +49,7 @@ if (flags.has('--extension')) {
   context = await browser.newContext();
 }
 const pages = new Map();
+const profilers = new Map(); // page name → CDPSession with the profiler running
 const watched = new WeakSet();
 function watch(p) {
   if (watched.has(p)) return;
@@ -120,6 +124,26 @@ async function handle(req) {
       try {
         await s.send('ServiceWorker.enable');
         await s.send('ServiceWorker.stopAllWorkers');
+      } finally {
+        await s.detach().catch(() => {});
+      }
+      return null;
+    }
+    case 'profileStart': {
+      const s = await context.newCDPSession(pageOf(req));
+      profilers.set(req.page ?? '', s);
+      await s.send('Profiler.enable');
+      await s.send('Profiler.setSamplingInterval', { interval: req.interval || 100 });
+      await s.send('Profiler.start');
+      return null;
+    }
+    case 'profileStop': {
+      const s = profilers.get(req.page ?? '');
+      if (!s) throw new Error('profileStop: no profiler started');
+      profilers.delete(req.page ?? '');
+      try {
+        const { profile } = await s.send('Profiler.stop');
+        await writeFile(req.path, JSON.stringify(profile));
       } finally {
         await s.detach().catch(() => {});
       }

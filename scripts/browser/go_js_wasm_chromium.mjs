@@ -32,7 +32,10 @@
 // SIGINT, SIGTERM, SIGHUP or SIGQUIT (what go test sends at its own
 // timeout); the browser and its profile are removed however the run ends.
 // MYRIAD_CHROMIUM names another Chromium binary. The page's console goes to
-// stderr prefixed "chromium: ".
+// stderr prefixed "chromium: ". MYRIAD_CPUPROFILE=FILE runs the program
+// under the DevTools CPU profiler (a sample every 50 µs) and writes FILE
+// (a .cpuprofile) when it exits; build test guests and the program without
+// -ldflags=-s to see function names.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -248,12 +251,17 @@ async function main() {
   const { server, origin } = await serve(program, wasmExec);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'myriad-chromium-'));
   let context = null;
+  let profiler = null;
 
   // finish closes everything exactly once and exits with code.
   const finish = async (code, message) => {
     if (finishing) return;
     finishing = true;
     if (message) process.stderr.write(`${me}: ${message}\n`);
+    if (profiler) {
+      const { profile: p } = await profiler.send('Profiler.stop').catch((e) => ({ profile: null, e }));
+      if (p) fs.writeFileSync(process.env.MYRIAD_CPUPROFILE, JSON.stringify(p));
+    }
     await context?.close().catch(() => {});
     server.close();
     server.closeAllConnections();
@@ -287,6 +295,12 @@ async function main() {
   });
   page.on('crash', () => finish(1, 'the page crashed'));
   await page.goto(origin + '/');
+  if (process.env.MYRIAD_CPUPROFILE) {
+    profiler = await context.newCDPSession(page);
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 50 });
+    await profiler.send('Profiler.start');
+  }
   const c = fs.constants;
   const constants = { O_WRONLY: c.O_WRONLY, O_RDWR: c.O_RDWR, O_CREAT: c.O_CREAT, O_TRUNC: c.O_TRUNC,
     O_APPEND: c.O_APPEND, O_EXCL: c.O_EXCL, O_DIRECTORY: c.O_DIRECTORY };
