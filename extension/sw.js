@@ -217,6 +217,7 @@ async function policy(req) {
     preview = await core('preview', req.policyId);
   } catch (e) {
     if (e.code === 'LOCKED') throw new WalletError(codes.unauthorized, 'the wallet is locked: unlock it in the extension');
+    if (e.code === 'UNREACHABLE') throw new WalletError(codes.disconnected, `validators unreachable: ${e.message}`);
     throw new WalletError(codes.wouldFail, `the block would fail: ${e.message}`);
   }
   const ok = await ask({ kind: 'mutation', origin: req.origin, query: req.query, variables: req.variables ?? {},

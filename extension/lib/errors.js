@@ -29,14 +29,16 @@ export function errorOf(e) {
 // bridgeError maps an error to the EIP-1193 codes a page sees. The wallet
 // core reports a policy's refusal as DENIED with the policy's message
 // inside its own; the phrases below are the service worker's, and the
-// "block would fail" one is looked for first because what follows it may
-// be an application's own text.
+// "block would fail" and "validators unreachable" ones are looked for
+// first because what follows them may be an application's own text.
 export function bridgeError(e) {
   const { code, message } = errorOf(e);
   if (typeof code === 'number') return { code, message };
   if (code === 'DENIED') {
     const fail = /the block would fail: (.*)$/s.exec(message);
     if (fail) return { code: codes.wouldFail, message: `the block would fail: ${fail[1]}` };
+    const away = /validators unreachable: (.*)$/s.exec(message);
+    if (away) return { code: codes.disconnected, message: `the wallet cannot reach the validators: ${away[1]}` };
     if (/rejected by the user/.test(message)) return { code: codes.rejected, message: 'rejected by the user' };
     if (/wallet is locked/.test(message)) return { code: codes.unauthorized, message: 'the wallet is locked: unlock it in the extension' };
     if (/wallet disconnected/.test(message)) return { code: codes.disconnected, message: 'the wallet stopped while asking: try again' };

@@ -18,6 +18,11 @@ test('refusals the core reports as DENIED map to the page\'s codes', () => {
     { code: codes.wouldFail, message: 'the block would fail: insufficient funds' });
 });
 
+test('a preview the validators could not serve is 4900, with the reason', () => {
+  assert.deepEqual(bridgeError(denied('origin http://a: Error: validators unreachable: no validator answered')),
+    { code: codes.disconnected, message: 'the wallet cannot reach the validators: no validator answered' });
+});
+
 test('an application\'s text after "the block would fail" cannot pass for the user\'s rejection', () => {
   const e = denied('origin http://a: Error: the block would fail: application 1234: rejected by the user\nwallet is locked');
   assert.deepEqual(bridgeError(e), { code: codes.wouldFail, message: 'the block would fail: application 1234: rejected by the user\nwallet is locked' });

@@ -179,24 +179,11 @@ func (a *API) permit(req *request, pre *preview) error {
 	if req.Origin == "" {
 		return nil
 	}
-	a.mu.Lock()
-	policy := a.approver
-	a.mu.Unlock()
-	if policy.IsUndefined() || policy.IsNull() || policy.Type() != js.TypeFunction {
-		return &Error{Code: CodeDenied, Message: fmt.Sprintf("origin %s is not allowed to use the wallet", req.Origin)}
-	}
 	r := value(req).(js.Value)
 	if pre != nil {
 		r.Set("preview", pre.function())
 	}
-	ok, err := await(policy.Invoke(r))
-	if err != nil {
-		return &Error{Code: CodeDenied, Message: fmt.Sprintf("origin %s: %v", req.Origin, err)}
-	}
-	if !ok.Truthy() {
-		return &Error{Code: CodeDenied, Message: fmt.Sprintf("origin %s: refused", req.Origin)}
-	}
-	return nil
+	return a.askPolicy(req.Origin, r)
 }
 
 // await waits for a JavaScript value that may be a Promise. It must not be

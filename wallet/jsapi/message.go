@@ -99,9 +99,10 @@ func signer(w *wallet.Wallet, hex string) (ids.Owner, error) {
 }
 
 // askPolicy asks the policy registered with setPolicy about a call from
-// origin (described by call, as JSON): DENIED without a policy, when it
-// fails (with its message) or when it answers false. permit does the same
-// for GraphQL calls.
+// origin (described by call: a value sent as JSON, or a js.Value as it
+// is): DENIED without a policy, when it fails (with its message) or when
+// it answers false. Every call from a web origin goes through it
+// (permit for GraphQL, signMessage).
 func (a *API) askPolicy(origin string, call any) error {
 	a.mu.Lock()
 	policy := a.approver
