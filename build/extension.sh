@@ -17,6 +17,7 @@ build/wallet.sh "$out"
 cp -R extension/. "$out/"
 rm -f "$out/README.md"
 find "$out" -name '*.test.mjs' -delete # unit tests (make extension-js) stay out
+rm -rf "$out/testing"                    # and their fakes
 cp manifest/manifest.json "$out/manifest.json"
 if [[ -x bridge/build.sh ]]; then
 	tmp=$(mktemp -d)

@@ -25,16 +25,7 @@ func BenchmarkCounterAB(b *testing.B) {
 	needBrowser(b)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	b.Cleanup(cancel)
-	net := netUp(b, ctx)
-	br := startBrowser(b, ctx, walletSite(b))
-	var chain struct {
-		ID string `json:"id"`
-	}
-	page(b, ctx, br, `(w, faucet) => w.create({ password: 'bench password', faucet })`, net.FaucetURL, nil)
-	page(b, ctx, br, `(w) => w.claimChain()`, nil, &chain)
-	bob := newCLI(b)
-	bob.timeout = 3 * time.Minute
-	bob.must(nil, "wallet", "init", "--faucet", net.FaucetURL, "--with-new-chain")
+	_, br, chain, bob := benchSetup(b, ctx)
 	var v createdView
 	bob.must(&v, "publish-and-create", contractB, serviceB, "--json-argument", "0")
 	ta := map[string]string{"chainId": chain.ID, "applicationId": bob.publishAndCreate("counter", "--json-argument", "0")}

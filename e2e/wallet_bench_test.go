@@ -34,17 +34,7 @@ func BenchmarkWalletInBrowser(b *testing.B) {
 	needBrowser(b)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	b.Cleanup(cancel)
-	net := netUp(b, ctx)
-	site := walletSite(b)
-	br := startBrowser(b, ctx, site)
-	var chain struct {
-		ID string `json:"id"`
-	}
-	page(b, ctx, br, `(w, faucet) => w.create({ password: 'bench password', faucet })`, net.FaucetURL, nil)
-	page(b, ctx, br, `(w) => w.claimChain()`, nil, &chain)
-	bob := newCLI(b)
-	bob.timeout = 3 * time.Minute
-	bob.must(nil, "wallet", "init", "--faucet", net.FaucetURL, "--with-new-chain")
+	site, br, chain, bob := benchSetup(b, ctx)
 	app := bob.publishAndCreate("counter", "--json-argument", "0")
 	target := map[string]string{"chainId": chain.ID, "applicationId": app}
 	var hash struct{ Data string }
@@ -110,6 +100,26 @@ func BenchmarkWalletInBrowser(b *testing.B) {
 
 // profile runs f under the page's CPU profiler and writes the profile to
 // path.
+// benchChain is the chain the benchmarks' browser wallet claimed.
+type benchChain struct {
+	ID string `json:"id"`
+}
+
+// benchSetup starts a network, a page with the wallet core (at site),
+// makes a wallet there with a chain from the faucet, and a CLI wallet
+// (bob) with a chain of its own, to publish applications.
+func benchSetup(b *testing.B, ctx context.Context) (site string, br *browser.Browser, chain benchChain, bob *cli) {
+	net := netUp(b, ctx)
+	site = walletSite(b)
+	br = startBrowser(b, ctx, site)
+	page(b, ctx, br, `(w, faucet) => w.create({ password: 'bench password', faucet })`, net.FaucetURL, nil)
+	page(b, ctx, br, `(w) => w.claimChain()`, nil, &chain)
+	bob = newCLI(b)
+	bob.timeout = 3 * time.Minute
+	bob.must(nil, "wallet", "init", "--faucet", net.FaucetURL, "--with-new-chain")
+	return site, br, chain, bob
+}
+
 func profile(b *testing.B, ctx context.Context, br *browser.Browser, path string, f func()) {
 	b.Helper()
 	if err := br.Page("").StartProfile(ctx, 50*time.Microsecond); err != nil {

@@ -108,19 +108,39 @@ func withBlobs[T any](ctx context.Context, c *Client, n Node, fn func() (T, erro
 // from validators; the state is rolled back. If d is not nil, it gets the
 // balance changes and application runs of the execution.
 func (c *Client) executeLocal(ctx context.Context, b *block.Block, d *DryRun) (*block.Outcome, error) {
-	for range maxBlobRounds {
+	var out *block.Outcome
+	err := c.fetchingBlobs(ctx, len(b.Transactions), func() error {
 		s := c.local(ctx)
-		out, err := executeObserved(s, b, d)
-		s.Tx.Rollback()
+		defer s.Tx.Rollback()
+		var err error
+		out, err = executeObserved(s, b, d)
+		return err
+	})
+	return out, err
+}
+
+// fetchingBlobs runs exec (the execution of a block of txs transactions)
+// and, while it fails for blobs the local node lacks, fetches them from
+// the validators and runs it again. Execution stops at the first blob it
+// lacks, so a block that publishes several blobs (a contract and a
+// service) or meets several applications takes a round per blob: at most
+// one per transaction, and a few for the applications an operation loads.
+func (c *Client) fetchingBlobs(ctx context.Context, txs int, exec func() error) error {
+	err := exec()
+	for range txs + maxBlobRounds {
 		missing := app.MissingBlobs(err)
 		if missing == nil {
-			return out, err
+			return err
 		}
 		if ferr := c.FetchBlobs(ctx, missing); ferr != nil {
-			return nil, errors.Join(err, ferr)
+			return errors.Join(err, ferr)
 		}
+		err = exec()
 	}
-	return nil, fmt.Errorf("client: execute block locally: %w: still missing after %d rounds", app.ErrBlobsNotFound, maxBlobRounds)
+	if app.MissingBlobs(err) != nil {
+		return fmt.Errorf("client: still missing blobs after %d rounds: %w", txs+maxBlobRounds, err)
+	}
+	return err
 }
 
 // PublishBlobs stores blobs locally, gives them to every validator and

@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/myriadchain/myriad/core/app"
 	"strings"
 
 	"github.com/myriadchain/myriad/core/block"
@@ -130,21 +129,12 @@ func (c *Client) Sync(ctx context.Context) error {
 // outbox would grow forever and every later block would re-derive all
 // the bundles ever sent.
 func (c *Client) applyLocal(ctx context.Context, cert *block.Certificate) error {
-	_, e, err := c.Local.HandleCertificate(ctx, cert, c.Now())
-	// Execution stops at the first blob it lacks, so a block that
-	// publishes several blobs (a contract and a service) or meets several
-	// applications takes a round per blob: at most one per transaction,
-	// and a few for the applications an operation loads.
-	for round := 0; round < len(cert.Value.Block.Block.Transactions)+maxBlobRounds; round++ {
-		missing := app.MissingBlobs(err)
-		if missing == nil {
-			break
-		}
-		if ferr := c.FetchBlobs(ctx, missing); ferr != nil {
-			return fmt.Errorf("%w (%w)", err, ferr)
-		}
+	var e *chain.Effects
+	err := c.fetchingBlobs(ctx, len(cert.Value.Block.Block.Transactions), func() error {
+		var err error
 		_, e, err = c.Local.HandleCertificate(ctx, cert, c.Now())
-	}
+		return err
+	})
 	if err != nil {
 		return err
 	}

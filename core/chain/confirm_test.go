@@ -158,14 +158,8 @@ func TestBundleTakenBeforeDelivery(t *testing.T) {
 	}
 
 	// A delivery that differs from what was taken is refused.
-	g := newFixture(t, committee.NoFees(), amount.Zero, amount.Tokens(100), amount.Tokens(5))
-	d0 := g.certify(g.next(1, ops(pay(g.id(2), amount.Tokens(30)))), block.Confirmed, block.Round{Kind: block.MultiLeader})
-	g.confirmOn(0, d0)
-	d2 := g.certify(g.next(2, g.inbox(2)), block.Confirmed, block.Round{Kind: block.MultiLeader})
-	g.confirmOn(3, d2)
-	bundles := d0.Value.Block.Bundles(d0.Hash(), g.id(2))
-	bundles[0].Timestamp++
-	_, err := g.workers[3].HandleUpdate(g.ctx, &Update{Sender: g.id(1), Recipient: g.id(2), Bundles: bundles})
+	g, u := differingDelivery(t)
+	_, err := g.workers[3].HandleUpdate(g.ctx, u)
 	if !errors.Is(err, ErrBundleMismatch) {
 		t.Errorf("delivery differing from the anticipated bundle: err = %v, want ErrBundleMismatch", err)
 	}
@@ -199,6 +193,17 @@ func TestPendingDeliveryToALightNode(t *testing.T) {
 		t.Errorf("pending after HandlePending = %+v, want the second bundle", pending)
 	}
 	// A bundle that differs from one the chain took is still refused.
+	g, u2 := differingDelivery(t)
+	if _, err := g.workers[3].HandlePending(g.ctx, u2); !errors.Is(err, ErrBundleMismatch) {
+		t.Errorf("HandlePending of a bundle differing from the one taken: err = %v, want ErrBundleMismatch", err)
+	}
+}
+
+// differingDelivery makes validator 3 apply chain 2's block that took
+// chain 1's bundle before it was delivered there, and returns a delivery
+// of that bundle altered (its timestamp): one that must be refused.
+func differingDelivery(t *testing.T) (*fixture, *Update) {
+	t.Helper()
 	g := newFixture(t, committee.NoFees(), amount.Zero, amount.Tokens(100), amount.Tokens(5))
 	d0 := g.certify(g.next(1, ops(pay(g.id(2), amount.Tokens(30)))), block.Confirmed, block.Round{Kind: block.MultiLeader})
 	g.confirmOn(0, d0)
@@ -206,9 +211,7 @@ func TestPendingDeliveryToALightNode(t *testing.T) {
 	g.confirmOn(3, d2)
 	bundles := d0.Value.Block.Bundles(d0.Hash(), g.id(2))
 	bundles[0].Timestamp++
-	if _, err := g.workers[3].HandlePending(g.ctx, &Update{Sender: g.id(1), Recipient: g.id(2), Bundles: bundles}); !errors.Is(err, ErrBundleMismatch) {
-		t.Errorf("HandlePending of a bundle differing from the one taken: err = %v, want ErrBundleMismatch", err)
-	}
+	return g, &Update{Sender: g.id(1), Recipient: g.id(2), Bundles: bundles}
 }
 
 // TestUpdatesAreIdempotent: a repeated or overlapping delivery adds

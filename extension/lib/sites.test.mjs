@@ -2,18 +2,12 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 
-const store = {};
-globalThis.chrome = {
-  storage: {
-    local: {
-      async get(key) { return key in store ? { [key]: structuredClone(store[key]) } : {}; },
-      async set(items) { for (const [k, v] of Object.entries(items)) store[k] = structuredClone(v); },
-    },
-  },
-};
+import * as fake from '../testing/chrome-storage.mjs';
+
+fake.install();
 const sites = await import('./sites.js');
 
-beforeEach(() => { for (const k of Object.keys(store)) delete store[k]; });
+beforeEach(fake.clear);
 
 test('connect, list, revoke', async () => {
   assert.equal(await sites.has('https://a.example'), false);

@@ -63,9 +63,10 @@ func read(host app.ServiceHost) (uint64, error) {
 // TestApplication answers an application's own GraphQL: a query with its
 // service's response, a mutation with the hash of the block the scheduled
 // operation went into.
-func TestApplication(t *testing.T) {
-	f := newFixture(t, adder{})
-	ctx := context.Background()
+// createAdder publishes the adder and creates an application of it on
+// alice's chain, starting at 40.
+func (f *fixture) createAdder(ctx context.Context) ids.ApplicationID {
+	f.t.Helper()
 	var a ids.ApplicationID
 	err := f.api.WithWallet(func(w *wallet.Wallet) error {
 		m, _, err := w.PublishModule(ctx, f.alice, []byte("contract"), []byte("service"))
@@ -76,21 +77,31 @@ func TestApplication(t *testing.T) {
 		return err
 	})
 	if err != nil {
-		t.Fatal(err)
+		f.t.Fatal(err)
 	}
+	return a
+}
+
+// appValue answers the adder's value query on alice's chain.
+func (f *fixture) appValue(ctx context.Context, a ids.ApplicationID) string {
+	f.t.Helper()
+	res, err := f.api.ExecApplication(ctx, f.alice.String(), a.String(), []byte(`{"query": "{ value }"}`))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return string(res)
+}
+
+func TestApplication(t *testing.T) {
+	f := newFixture(t, adder{})
+	ctx := context.Background()
+	a := f.createAdder(ctx)
 	d := f.must(`{ chain(chainId: "%s") { applications { id module creatorChain link } } }`, f.alice)
 	if link := fmt.Sprintf("/chains/%s/applications/%s", f.alice, a); str(d, "chain", "applications", 0, "id") != a.String() ||
 		str(d, "chain", "applications", 0, "link") != link || str(d, "chain", "applications", 0, "creatorChain") != f.alice.String() {
 		t.Errorf("applications = %v, want %s at %s", at(d, "chain", "applications"), a, link)
 	}
-	value := func() string {
-		t.Helper()
-		res, err := f.api.ExecApplication(ctx, f.alice.String(), a.String(), []byte(`{"query": "{ value }"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(res)
-	}
+	value := func() string { return f.appValue(ctx, a) }
 	if got := value(); got != `{"data":{"value":40}}` {
 		t.Errorf("query = %s, want the value 40", got)
 	}

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/myriadchain/myriad/core/app"
-	"github.com/myriadchain/myriad/core/ids"
-	"github.com/myriadchain/myriad/wallet"
 	"github.com/myriadchain/myriad/wallet/gqlapi"
 )
 
@@ -120,18 +118,7 @@ func TestDryRun(t *testing.T) {
 func TestDryRunApplication(t *testing.T) {
 	f := newFixture(t, adder{})
 	ctx := context.Background()
-	var a ids.ApplicationID
-	err := f.api.WithWallet(func(w *wallet.Wallet) error {
-		m, _, err := w.PublishModule(ctx, f.alice, []byte("contract"), []byte("service"))
-		if err != nil {
-			return err
-		}
-		a, _, err = w.CreateApplication(ctx, f.alice, app.CreateRequest{Module: m, Argument: []byte("40")})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := f.createAdder(ctx)
 	inc := []byte(`{"query": "mutation($n: U64!) { increment(value: $n) }", "variables": {"n": "3"}}`)
 	p, err := f.api.DryRunApplication(ctx, f.alice.String(), a.String(), inc)
 	if err != nil {
@@ -141,13 +128,7 @@ func TestDryRunApplication(t *testing.T) {
 		len(p.Blocks[0].Applications) != 1 || p.Blocks[0].Applications[0] != (gqlapi.PreviewRun{Application: a.String(), Entry: app.EntryOperation.String()}) {
 		t.Fatalf("preview: %+v", p.Blocks)
 	}
-	value := func() string {
-		res, err := f.api.ExecApplication(ctx, f.alice.String(), a.String(), []byte(`{"query": "{ value }"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(res)
-	}
+	value := func() string { return f.appValue(ctx, a) }
 	if got := value(); got != `{"data":{"value":40}}` {
 		t.Fatalf("after the preview: %s, want 40", got)
 	}
